@@ -1,0 +1,3 @@
+from labgraph.cli import main
+
+main()

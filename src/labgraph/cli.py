@@ -1,0 +1,184 @@
+"""The ``labgraph`` command: a thin shell over the library that turns errors into messages.
+
+A :class:`~labgraph.errors.LabgraphError` is printed as one readable message with exit status
+1; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from labgraph import sources, stats, tables
+from labgraph.build import CURRENT, run_build
+from labgraph.config import Settings
+from labgraph.errors import ConflictError, LabgraphError, ShapeViolations
+from labgraph.namespaces import STANDARD_PREFIXES
+from labgraph.uris import prefixes as own_prefixes
+from labgraph.validation import ValidationReport, validate_dataset
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _reports_errors(func: F) -> F:
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ShapeViolations as exc:
+            click.echo(_violation_table(exc.report), err=True)
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        except LabgraphError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--project-dir", type=click.Path(file_okay=False, path_type=Path), help="Directory with ontology/ and data/."
+)
+@click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path), help="Where releases are written.")
+@click.option("--base-uri", help="Base of the URIs labgraph mints.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="TOML configuration file (default: labgraph.toml in the project directory).",
+)
+@click.version_option(package_name="labgraph")
+@click.pass_context
+def main(
+    ctx: click.Context, project_dir: Path | None, build_dir: Path | None, base_uri: str | None, config_file: Path | None
+) -> None:
+    """Build, validate and publish the labgraph knowledge graph."""
+    overrides = {"project_dir": project_dir, "build_dir": build_dir, "base_uri": base_uri}
+    try:
+        ctx.obj = Settings.load(overrides, config_file=config_file)
+    except LabgraphError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+@main.command()
+@click.option("--skip-validation", is_flag=True, help="Do not run SHACL (faster; for experiments only).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.pass_obj
+@_reports_errors
+def build(settings: Settings, skip_validation: bool, quiet: bool) -> None:
+    """Load, check and validate the sources, then publish a new release atomically."""
+    say = (lambda _m: None) if quiet else (lambda m: click.echo(f"· {m}", err=True))
+    result = run_build(settings, validate=not skip_validation, progress=say)
+    if result.report is not None and result.report.warnings and not quiet:
+        click.echo(_violation_table(result.report, warnings=True), err=True)
+    if not quiet:
+        click.echo(
+            f"built {result.release} ({result.stats.quads} quads, {result.stats.triples} distinct triples) "
+            f"in {result.seconds:.1f}s; {settings.build_dir / CURRENT} now points to it"
+        )
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "ttl", "json"]),
+    default="table",
+    show_default=True,
+    help="table for people, ttl for the SHACL report graph, json for scripts.",
+)
+@click.option(
+    "--shapes",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Shapes file to use instead of ontology/shapes.ttl.",
+)
+@click.pass_obj
+@_reports_errors
+def validate(settings: Settings, fmt: str, shapes: Path | None) -> None:
+    """Check the sources against the SHACL shapes without writing anything."""
+    from labgraph import consistency
+    from labgraph.validation import load_shapes
+
+    dataset = sources.load(settings)
+    conflicts = []
+    try:
+        consistency.check(dataset)
+    except ConflictError as exc:
+        conflicts = exc.conflicts
+    report = validate_dataset(dataset, settings, load_shapes(settings, shapes) if shapes else None)
+    if fmt == "ttl":
+        click.echo(report.graph.serialize(format="turtle"))
+    elif fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "conforms": report.conforms and not conflicts,
+                    "conflicts": [str(c) for c in conflicts],
+                    "results": [r.__dict__ for r in report.results],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    else:
+        for conflict in conflicts:
+            click.echo(f"conflict: {conflict}")
+        click.echo(_violation_table(report, warnings=True) if report.results else "no SHACL results")
+        click.echo(
+            f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s), "
+            f"{len(conflicts)} conflict(s) in {len(dataset)} quads"
+        )
+    if not report.conforms or conflicts:
+        sys.exit(1)
+
+
+@main.command("stats")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_obj
+@_reports_errors
+def stats_command(settings: Settings, fmt: str) -> None:
+    """Counts per class, per source document (named graph) and per property."""
+    figures = stats.compute(sources.load(settings).store)
+    if fmt == "json":
+        click.echo(json.dumps(figures.as_dict(), indent=2, ensure_ascii=False))
+        return
+    short = _shortener(settings)
+    click.echo(f"{figures.quads} quads, {figures.triples} distinct triples\n")
+    click.echo(
+        tables.render(
+            ["graph", "source", "triples", "subjects"],
+            [(short(g), short(src) if src else "", t, s) for g, t, s, src in figures.by_graph],
+        )
+    )
+    click.echo()
+    click.echo(tables.render(["class", "instances"], [(short(c), n) for c, n in figures.by_class]))
+    click.echo()
+    click.echo(tables.render(["property", "uses"], [(short(p), n) for p, n in figures.by_property]))
+
+
+def _violation_table(report: ValidationReport, warnings: bool = False) -> str:
+    rows = [
+        (r.severity, r.focus, r.path or "", r.value or "", r.component, r.message("en"))
+        for r in report.results
+        if warnings or r.severity == "Violation"
+    ]
+    return tables.render(["severity", "focus node", "path", "value", "constraint", "message"], rows, max_width=70)
+
+
+def _shortener(settings: Settings) -> Callable[[str], str]:
+    known = sorted({**STANDARD_PREFIXES, **own_prefixes(settings.base_uri)}.items(), key=lambda kv: -len(kv[1]))
+
+    def short(iri: str) -> str:
+        for name, ns in known:
+            if iri.startswith(ns) and len(iri) > len(ns):
+                return f"{name}:{iri[len(ns) :]}"
+        return iri
+
+    return short

@@ -1,0 +1,127 @@
+"""Find the source files of the graph and parse them into one in-memory dataset.
+
+Only Turtle is accepted: RDF/XML can carry entity bombs and JSON-LD can name remote contexts,
+and neither is needed to curate this graph. Parsing goes through Oxigraph, whose syntax errors
+carry a line and column, and nothing is fetched from the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from labgraph.config import Settings
+from labgraph.errors import ParseError, SourceFileError
+from labgraph.uris import AUTHORING_BASE, Rebaser, graph_iri
+
+#: Files that may sit beside the data without being data.
+IGNORED_SUFFIXES = {".md", ".txt"}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    graph_name: str  # the last segment of the graph IRI, e.g. "lucas-openlabs"
+
+
+@dataclass
+class SourceDataset:
+    """The parsed sources: one Oxigraph store plus which file filled which graph."""
+
+    store: ox.Store
+    base: str
+    files: list[SourceFile] = field(default_factory=list)
+
+    def graph_iri(self, name: str) -> str:
+        return graph_iri(self.base, name)
+
+    def files_by_graph(self) -> dict[str, list[Path]]:
+        out: dict[str, list[Path]] = {}
+        for source in self.files:
+            out.setdefault(self.graph_iri(source.graph_name), []).append(source.path)
+        return out
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+
+def discover(settings: Settings) -> list[SourceFile]:
+    """List the source files and the graph each one goes to, refusing what we cannot read."""
+    ontology, data = settings.ontology_dir, settings.data_dir
+    for required in (ontology, data):
+        if not required.is_dir():
+            raise SourceFileError(f"{required}: directory not found (is project_dir right?)")
+    found: list[SourceFile] = []
+    for path in sorted(ontology.glob("*.ttl")):
+        if path != settings.shapes_file:
+            found.append(SourceFile(path, "ontology"))
+    found += [SourceFile(p, "vocabularies") for p in sorted((ontology / "vocabularies").glob("*.ttl"))]
+    owner: dict[str, Path] = {}
+    for path in sorted(p for p in data.rglob("*") if p.is_file()):
+        if path.name.startswith(".") or path.suffix in IGNORED_SUFFIXES:
+            continue
+        if path.suffix != ".ttl":
+            raise SourceFileError(f"{path}: only Turtle (.ttl) files are accepted under {data}; convert it first")
+        name = path.stem
+        if name in owner:
+            raise SourceFileError(f"{path}: graph name {name!r} is already used by {owner[name]}")
+        owner[name] = path
+        found.append(SourceFile(path, name))
+    return found
+
+
+def parse_file(path: Path, rebase: Rebaser) -> Iterator[ox.Triple]:
+    """Yield the file's triples under the configured base, or raise ParseError with the place."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read()
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ParseError(path, line, column, "file is not valid UTF-8") from exc
+    except OSError as exc:
+        raise SourceFileError(f"{path}: cannot read: {exc.strerror}") from exc
+    try:
+        quads = list(ox.parse(raw, ox.RdfFormat.TURTLE, rename_blank_nodes=True))
+    except SyntaxError as exc:
+        raise ParseError(path, exc.lineno, exc.offset, _clean_message(str(exc.msg))) from exc
+    for quad in quads:
+        yield ox.Triple(_rebase(quad.subject, rebase), _rebase(quad.predicate, rebase), _rebase(quad.object, rebase))
+
+
+def load(settings: Settings) -> SourceDataset:
+    """Parse every source file into its named graph of a fresh in-memory store."""
+    rebase = Rebaser(settings.base_uri)
+    dataset = SourceDataset(ox.Store(), settings.base_uri)
+    for source in discover(settings):
+        graph = ox.NamedNode(dataset.graph_iri(source.graph_name))
+        dataset.store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in parse_file(source.path, rebase))
+        dataset.files.append(source)
+    return dataset
+
+
+def load_graph_file(path: Path, base: str) -> list[ox.Triple]:
+    """Parse one standalone Turtle file (e.g. the shapes) under the configured base."""
+    return list(parse_file(path, Rebaser(base)))
+
+
+def _rebase(term: ox.NamedNode | ox.BlankNode | ox.Literal, rebase: Rebaser):  # type: ignore[no-untyped-def]
+    """Move IRIs, and literals that spell one (e.g. vann:preferredNamespaceUri), to the base."""
+    if not rebase.active:
+        return term
+    if isinstance(term, ox.NamedNode):
+        return ox.NamedNode(rebase(term.value))
+    if isinstance(term, ox.Literal) and not term.language and term.value.startswith(AUTHORING_BASE):
+        return ox.Literal(rebase(term.value), datatype=term.datatype)
+    return term
+
+
+def _clean_message(message: str) -> str:
+    # Oxigraph prefixes its messages with the span; ParseError prints the place itself.
+    if message.startswith("Parser error ") and ": " in message:
+        return message.split(": ", 1)[1]
+    return message

@@ -1,0 +1,65 @@
+"""Counts that describe the dataset: per class, per source document (graph), per property.
+
+They feed ``labgraph stats``, the build manifest and, later, the VoID description, so they
+are computed once here with SPARQL over the store rather than by walking triples in Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+_BY_CLASS = """
+SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n) ?class
+"""
+_BY_GRAPH = """
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?g ?triples ?subjects (SAMPLE(?doc) AS ?source) WHERE {
+  { SELECT ?g (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g }
+  OPTIONAL { ?g prov:wasDerivedFrom ?doc }
+} GROUP BY ?g ?triples ?subjects ORDER BY ?g
+"""
+_BY_PROPERTY = """
+SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY DESC(?n) ?p
+"""
+
+
+@dataclass(frozen=True)
+class Stats:
+    quads: int
+    triples: int
+    by_class: list[tuple[str, int]]
+    by_graph: list[tuple[str, int, int, str | None]]  # graph, triples, subjects, source
+    by_property: list[tuple[str, int]]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "quads": self.quads,
+            "triples": self.triples,
+            "classes": dict(self.by_class),
+            "graphs": {g: {"triples": t, "subjects": s, "source": src} for g, t, s, src in self.by_graph},
+            "properties": dict(self.by_property),
+        }
+
+
+def compute(store: ox.Store) -> Stats:
+    union = {"use_default_graph_as_union": True}
+    triples = next(
+        iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }", **union))
+    )["n"]
+    return Stats(
+        quads=len(store),
+        triples=int(triples.value),
+        by_class=[(r["class"].value, int(r["n"].value)) for r in store.query(_BY_CLASS, **union)],
+        by_graph=[
+            (
+                r["g"].value,
+                int(r["triples"].value),
+                int(r["subjects"].value),
+                r["source"].value if r["source"] else None,
+            )
+            for r in store.query(_BY_GRAPH, **union)
+        ],
+        by_property=[(r["p"].value, int(r["n"].value)) for r in store.query(_BY_PROPERTY, **union)],
+    )

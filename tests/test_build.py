@@ -1,0 +1,121 @@
+"""A build writes a complete release, or nothing: the previous release always survives."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+
+from labgraph.build import CURRENT, DUMPS, BuildResult, current_release, run_build
+from labgraph.config import Settings
+from labgraph.errors import ParseError, ShapeViolations
+
+from .conftest import make_settings
+
+
+def test_release_holds_every_dump_and_they_agree(built: BuildResult) -> None:
+    release = built.release
+    manifest = json.loads((release / "manifest.json").read_text("utf-8"))
+    assert set(DUMPS) | {f"{name}.gz" for name in DUMPS} == set(manifest["files"])
+    nquads = list(ox.parse(path=str(release / "labgraph.nq")))
+    trig = list(ox.parse(path=str(release / "labgraph.trig")))
+    assert len(nquads) == len(trig) == built.stats.quads == manifest["stats"]["quads"]
+    turtle = Graph().parse(release / "labgraph.ttl")
+    assert len(turtle) == built.stats.triples
+    jsonld = list(ox.parse(path=str(release / "labgraph.jsonld"), format=ox.RdfFormat.JSON_LD))
+    assert len(jsonld) == built.stats.quads
+    assert {q.graph_name.value for q in jsonld} == {q.graph_name.value for q in nquads}
+    graphs = {q.graph_name.value for q in nquads}
+    assert len(graphs) == len(manifest["stats"]["graphs"])
+
+
+def test_gzip_dumps_decompress_to_the_dumps(built: BuildResult) -> None:
+    import gzip
+
+    for name in DUMPS:
+        assert gzip.decompress((built.release / f"{name}.gz").read_bytes()) == (built.release / name).read_bytes()
+
+
+def test_release_store_opens_read_only_with_all_quads(built: BuildResult) -> None:
+    store = ox.Store.read_only(str(built.release / "store"))
+    assert len(store) == built.stats.quads
+
+
+def test_current_points_at_the_new_release(built: BuildResult, real_settings: Settings) -> None:
+    assert current_release(real_settings) == built.release.resolve()
+
+
+def _snapshot(settings: Settings) -> dict[str, bytes]:
+    release = current_release(settings)
+    assert release is not None
+    return {str(p.relative_to(release)): p.read_bytes() for p in release.rglob("*") if p.is_file()}
+
+
+def test_failed_validation_keeps_previous_release(project_settings: Settings) -> None:
+    run_build(project_settings)
+    before = _snapshot(project_settings)
+    lab = project_settings.data_dir / "documents" / "culture-labo-des-labs.ttl"
+    lab.write_text(lab.read_text("utf-8").replace('"2023"^^xsd:gYear', '"vers 2023"'), encoding="utf-8")
+    with pytest.raises(ShapeViolations) as caught:
+        run_build(project_settings)
+    assert any(
+        v.focus == "lab:labo-culture" and v.path == "schema:foundingDate" for v in caught.value.report.violations
+    )
+    assert _snapshot(project_settings) == before
+    assert not list((project_settings.build_dir / "releases").glob(".tmp-*"))
+
+
+def test_syntax_error_keeps_previous_release(project_settings: Settings) -> None:
+    run_build(project_settings)
+    before = _snapshot(project_settings)
+    (project_settings.data_dir / "links.ttl").write_text("@prefix x: <y> .\nx:a x:b", encoding="utf-8")
+    with pytest.raises(ParseError):
+        run_build(project_settings)
+    assert _snapshot(project_settings) == before
+
+
+def test_killed_build_leaves_a_complete_release(project_settings: Settings) -> None:
+    """SIGKILL at several moments of a build: `current` always names a whole release."""
+    run_build(project_settings)
+    env = {
+        **os.environ,
+        "LABGRAPH_PROJECT_DIR": str(project_settings.project_dir),
+        "LABGRAPH_BUILD_DIR": str(project_settings.build_dir),
+    }
+    for delay in (0.3, 0.8, 1.3):
+        process = subprocess.Popen([sys.executable, "-m", "labgraph", "build", "-q"], env=env)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        release = current_release(project_settings)
+        assert release is not None and not release.name.startswith(".")
+        manifest = json.loads((release / "manifest.json").read_text("utf-8"))
+        for name, info in manifest["files"].items():
+            assert (release / name).stat().st_size == info["bytes"]
+    result = run_build(project_settings)
+    assert current_release(project_settings) == result.release.resolve()
+    assert not list((project_settings.build_dir / "releases").glob(".tmp-*"))
+
+
+def test_old_releases_are_pruned(project_settings: Settings) -> None:
+    for _ in range(5):
+        run_build(project_settings, validate=False)
+    releases = [p for p in (project_settings.build_dir / "releases").iterdir() if not p.name.startswith(".")]
+    assert len(releases) == 3
+    assert (project_settings.build_dir / CURRENT).resolve() in {r.resolve() for r in releases}
+
+
+def test_build_under_another_base(project: Path, tmp_path: Path) -> None:
+    settings = make_settings(project, tmp_path / "b", base_uri="http://127.0.0.1:8080/")
+    result = run_build(settings)
+    turtle = (result.release / "labgraph.ttl").read_text("utf-8")
+    assert "w3id.org/labgraph" not in turtle
+    assert "<http://127.0.0.1:8080/id/lab/>" in turtle

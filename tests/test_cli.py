@@ -1,0 +1,84 @@
+"""The command line, run as a user runs it: a real process, its output and exit status."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.namespace import SH
+
+from labgraph.config import Settings
+
+
+def labgraph(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "LABGRAPH_PROJECT_DIR": str(settings.project_dir),
+        "LABGRAPH_BUILD_DIR": str(settings.build_dir),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "labgraph", *args], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def break_founding_date(settings: Settings) -> Path:
+    path = settings.data_dir / "documents" / "culture-labo-des-labs.ttl"
+    path.write_text(path.read_text("utf-8").replace('"2023"^^xsd:gYear', '"vers 2023"'), encoding="utf-8")
+    return path
+
+
+def test_build_then_stats(project_settings: Settings) -> None:
+    done = labgraph(project_settings, "build")
+    assert done.returncode == 0, done.stderr
+    assert "now points to it" in done.stdout
+    stats = labgraph(project_settings, "stats", "--format", "json")
+    figures = json.loads(stats.stdout)
+    assert figures["classes"]["https://w3id.org/labgraph/def/Lab"] >= 21
+    assert "https://w3id.org/labgraph/graph/lucas-openlabs" in figures["graphs"]
+    table = labgraph(project_settings, "stats").stdout
+    assert "graph:lucas-openlabs" in table and "lg:Lab" in table and "rdfs:label" in table
+
+
+def test_validate_prints_a_table_naming_node_path_value_and_message(project_settings: Settings) -> None:
+    break_founding_date(project_settings)
+    done = labgraph(project_settings, "validate")
+    assert done.returncode == 1
+    line = next(row for row in done.stdout.splitlines() if "schema:foundingDate" in row)
+    assert "lab:labo-culture" in line and "vers 2023" in line and "Violation" in line
+    assert "xsd:gYear" in line  # the English message says which datatypes are allowed
+
+
+def test_validate_ttl_prints_the_report_graph(project_settings: Settings) -> None:
+    break_founding_date(project_settings)
+    done = labgraph(project_settings, "validate", "--format", "ttl")
+    assert done.returncode == 1
+    report = Graph().parse(data=done.stdout, format="turtle")
+    assert (None, SH.conforms, None) in report
+    assert len(list(report.subjects(SH.focusNode, None))) >= 1
+
+
+def test_failed_build_reports_and_exits_1_without_traceback(project_settings: Settings) -> None:
+    assert labgraph(project_settings, "build", "-q").returncode == 0
+    broken = project_settings.data_dir / "links.ttl"
+    broken.write_text("@prefix x: <http://x/> .\nx:a x:b x:c .\nx:a x:b .\n", encoding="utf-8")
+    done = labgraph(project_settings, "build")
+    assert done.returncode == 1
+    assert f"{broken}:3:" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_bad_configuration_is_a_usage_error(project_settings: Settings) -> None:
+    env_settings = project_settings
+    done = subprocess.run(
+        [sys.executable, "-m", "labgraph", "--base-uri", "no-slash", "stats"],
+        env={**os.environ, "LABGRAPH_PROJECT_DIR": str(env_settings.project_dir)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "base_uri" in done.stderr

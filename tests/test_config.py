@@ -1,0 +1,44 @@
+from pathlib import Path
+
+import pytest
+
+from labgraph.config import Settings
+from labgraph.errors import ConfigError
+
+
+def test_defaults() -> None:
+    settings = Settings.load(environ={})
+    assert settings.base_uri == "https://w3id.org/labgraph/"
+    assert settings.host == "127.0.0.1"
+
+
+def test_file_then_environment_then_overrides(tmp_path: Path) -> None:
+    (tmp_path / "labgraph.toml").write_text('[labgraph]\nport = 9000\nbase_uri = "http://a.example/"\n')
+    settings = Settings.load({"project_dir": tmp_path}, environ={"LABGRAPH_PORT": "9100"})
+    assert (settings.base_uri, settings.port) == ("http://a.example/", 9100)
+    assert Settings.load({"project_dir": tmp_path, "port": 9200}, environ={"LABGRAPH_PORT": "9100"}).port == 9200
+
+
+@pytest.mark.parametrize(
+    "env,message",
+    [
+        ({"LABGRAPH_PORT": "eighty"}, "port"),
+        ({"LABGRAPH_PORT": "70000"}, "port"),
+        ({"LABGRAPH_BASE_URI": "https://no-slash"}, "base_uri"),
+    ],
+)
+def test_bad_values_are_refused_with_the_setting_named(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        Settings.load(environ=env)
+
+
+def test_unknown_setting_in_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "labgraph.toml").write_text("prot = 1\n")
+    with pytest.raises(ConfigError, match="unknown setting"):
+        Settings.load({"project_dir": tmp_path}, environ={})
+
+
+def test_broken_toml_names_the_file(tmp_path: Path) -> None:
+    (tmp_path / "labgraph.toml").write_text("port = \n")
+    with pytest.raises(ConfigError, match="labgraph.toml"):
+        Settings.load({"project_dir": tmp_path}, environ={})
