@@ -24,6 +24,8 @@ def test_file_then_environment_then_overrides(tmp_path: Path) -> None:
     [
         ({"LABGRAPH_PORT": "eighty"}, "port"),
         ({"LABGRAPH_PORT": "70000"}, "port"),
+        ({"LABGRAPH_MAX_ROWS": "0"}, "max_rows"),
+        ({"LABGRAPH_QUERY_TIMEOUT_S": "-1"}, "query_timeout_s"),
         ({"LABGRAPH_BASE_URI": "https://no-slash"}, "base_uri"),
     ],
 )
@@ -42,3 +44,21 @@ def test_broken_toml_names_the_file(tmp_path: Path) -> None:
     (tmp_path / "labgraph.toml").write_text("port = \n")
     with pytest.raises(ConfigError, match="labgraph.toml"):
         Settings.load({"project_dir": tmp_path}, environ={})
+
+
+def test_service_allowlist_from_environment_and_file(tmp_path: Path) -> None:
+    env = {"LABGRAPH_SERVICE_ALLOWLIST": "http://127.0.0.1:7878/query, https://query.wikidata.org/sparql"}
+    assert Settings.load(environ=env).service_allowlist == (
+        "http://127.0.0.1:7878/query",
+        "https://query.wikidata.org/sparql",
+    )
+    (tmp_path / "labgraph.toml").write_text('service_allowlist = ["http://a.example/sparql"]\n')
+    assert Settings.load({"project_dir": tmp_path}, environ={}).service_allowlist == ("http://a.example/sparql",)
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    import dataclasses
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    missing = [f.name for f in dataclasses.fields(Settings) if f"`{f.name}`" not in readme]
+    assert missing == []

@@ -41,12 +41,43 @@ class Settings:
     )
     host: str = _setting("127.0.0.1", "Address the server listens on.")
     port: int = _setting(8080, "Port the server listens on.")
+    threads: int = _setting(8, "Request threads of the WSGI server.")
+    query_timeout_s: float = _setting(
+        10.0,
+        "Longest a SPARQL query may run. The worker process running it is killed at the deadline and "
+        "the client gets 503 naming this setting.",
+    )
+    max_rows: int = _setting(
+        10000,
+        "Most solutions (SELECT) or triples (CONSTRUCT/DESCRIBE) a query returns; longer results are cut "
+        "and flagged with the Labgraph-Truncated: true header.",
+    )
+    max_query_bytes: int = _setting(65536, "Largest query text accepted, in bytes (413 beyond).")
+    max_url_bytes: int = _setting(8192, "Longest request URL accepted, in bytes (414 beyond).")
+    max_nesting: int = _setting(
+        128, "Deepest nesting of brackets in a query; deeper queries are refused before any engine parses them."
+    )
+    query_workers: int = _setting(2, "Worker processes that run SPARQL queries (one query each at a time).")
+    worker_wait_s: float = _setting(
+        5.0, "How long a query waits for a free worker before the server answers 503 with Retry-After."
+    )
+    service_allowlist: tuple[str, ...] = _setting(
+        (),
+        "SPARQL endpoints that SERVICE may call (comma-separated in the environment). Empty: SERVICE is "
+        "refused, so the server never fetches an address named in a query.",
+    )
+    cache_max_age: int = _setting(300, "Seconds clients and proxies may cache pages and data (Cache-Control).")
 
     def __post_init__(self) -> None:
         if not self.base_uri.endswith("/") or "://" not in self.base_uri:
             raise ConfigError(f"base_uri must be an absolute URI ending with '/': {self.base_uri!r}")
-        if not 0 < self.port < 65536:
-            raise ConfigError(f"port must be between 1 and 65535: {self.port}")
+        if not 0 <= self.port < 65536:
+            raise ConfigError(f"port must be between 0 and 65535: {self.port}")
+        for name in ("threads", "max_rows", "max_query_bytes", "max_url_bytes", "max_nesting", "query_workers"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1: {getattr(self, name)}")
+        if self.query_timeout_s <= 0 or self.worker_wait_s < 0:
+            raise ConfigError("query_timeout_s must be positive and worker_wait_s not negative")
 
     @property
     def ontology_dir(self) -> Path:
@@ -123,6 +154,9 @@ def _coerce(values: Mapping[str, Any]) -> dict[str, Any]:
                 out[name] = int(value)
             elif kind in ("float", float):
                 out[name] = float(value)
+            elif str(kind).startswith("tuple"):
+                items = value.split(",") if isinstance(value, str) else list(value)
+                out[name] = tuple(item.strip() for item in items if item.strip())
             else:
                 out[name] = str(value)
         except (TypeError, ValueError) as exc:

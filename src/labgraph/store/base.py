@@ -1,0 +1,121 @@
+"""The one interface between labgraph's data and its users (web layer, command line).
+
+Backends (embedded Oxigraph, remote SPARQL server) implement :class:`Store`; callers never
+import a backend's engine. Results cross this boundary as bytes in a negotiated media type, or
+as plain :class:`Term` values for pages to render, so the web layer needs no RDF library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from labgraph.errors import LabgraphError
+from labgraph.store.policy import QueryForm, QueryRejected
+
+__all__ = [
+    "Description",
+    "QueryCrashed",
+    "QueryFailed",
+    "QueryRejected",
+    "QueryRequest",
+    "QueryResult",
+    "QueryTimeout",
+    "Statement",
+    "Store",
+    "StoreUnavailable",
+    "Term",
+    "TooBusy",
+]
+
+
+class QueryFailed(LabgraphError):
+    """The engine refused the query; ``message`` is the parser's (with its position)."""
+
+    status = 400
+
+
+class QueryTimeout(LabgraphError):
+    status = 503
+    setting = "query_timeout_s"
+
+
+class TooBusy(LabgraphError):
+    status = 503
+    setting = "query_workers"
+
+
+class QueryCrashed(LabgraphError):
+    status = 500
+
+
+class StoreUnavailable(LabgraphError):
+    """A remote store cannot be reached or answered badly."""
+
+    status = 502
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    text: str
+    media_type: str  # the result format, already negotiated
+    default_graphs: tuple[str, ...] = ()  # the protocol's default-graph-uri
+    named_graphs: tuple[str, ...] = ()  # the protocol's named-graph-uri
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    body: bytes
+    media_type: str
+    form: QueryForm
+    count: int | None  # solutions or triples returned; None for ASK
+    truncated: bool  # the result was cut at max_rows
+
+
+@dataclass(frozen=True)
+class Term:
+    kind: str  # "iri", "bnode" or "literal"
+    value: str
+    language: str | None = None
+    datatype: str | None = None
+
+
+@dataclass(frozen=True)
+class Statement:
+    subject: Term
+    predicate: Term
+    object: Term
+    graph: str | None
+
+
+@dataclass
+class Description:
+    """Everything the graph says about one resource, for pages and data documents."""
+
+    iri: str
+    statements: list[Statement]  # outgoing (with blank-node values), incoming, and the labels of neighbours
+    sources: list[str] = field(default_factory=list)  # source documents stating it
+    body: bytes | None = None  # the statements serialized in the requested media type
+
+
+class Store(Protocol):
+    """What labgraph needs from a triple store, and nothing more."""
+
+    build_id: str
+
+    def query(self, request: QueryRequest) -> QueryResult:
+        """Run a read-only query under the configured limits."""
+
+    def describe(self, iri: str, media_type: str | None = None) -> Description | None:
+        """The resource's statements in every graph, or None if the store never mentions it."""
+
+    def count(self, sparql_select_count: str) -> int:
+        """Run a trusted ``SELECT (COUNT(...) AS ?n)`` query written by labgraph itself."""
+
+    def select(self, sparql: str) -> list[dict[str, Term]]:
+        """Run a trusted SELECT written by labgraph itself (pages, listings, statistics)."""
+
+    def close(self) -> None: ...
+
+
+_ = QueryRejected  # re-exported: callers catch it from here

@@ -1,0 +1,157 @@
+"""The default store: the build's release loaded into Oxigraph, no server to install.
+
+Trusted queries written by labgraph (resource descriptions, listings, counts) run in-process on
+an in-memory copy of the release: they are bounded and fast. User SPARQL runs in the worker
+pool, under the same policy and limits as any other backend.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from labgraph.config import Settings
+from labgraph.errors import LabgraphError
+from labgraph.namespaces import STANDARD_PREFIXES
+from labgraph.store import policy
+from labgraph.store.base import Description, QueryFailed, QueryRequest, QueryResult, Statement, Term
+from labgraph.store.formats import QUAD_TYPES, RDF_FORMATS, RESULTS_FORMATS
+from labgraph.store.pool import WorkerPool
+from labgraph.store.worker import Job, LoadSpec, open_store
+from labgraph.uris import prefixes as own_prefixes
+
+_DESCRIBE = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT DISTINCT ?x ?s ?p ?o ?g WHERE {
+  { GRAPH ?g { ?x ?p ?o } BIND(?x AS ?s) }
+  UNION { GRAPH ?g { ?x ?q ?s . ?s ?p ?o FILTER(isBlank(?s)) } }
+  UNION { GRAPH ?g { ?s ?p ?x } BIND(?x AS ?o) }
+  UNION { { GRAPH ?h { ?x ?q ?s } } UNION { GRAPH ?h { ?s ?q ?x } }
+          UNION { GRAPH ?h { ?x ?s ?any } } UNION { GRAPH ?h { ?any ?s ?x } }
+          FILTER(isIRI(?s) && ?s != ?x)
+          VALUES ?p { rdfs:label skos:prefLabel }
+          GRAPH ?g { ?s ?p ?o } }
+  UNION { GRAPH ?s { ?x ?q ?any } BIND(prov:wasDerivedFrom AS ?p) GRAPH ?g { ?s ?p ?o } }
+}
+"""
+_SOURCES = """
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX lg: <%s>
+SELECT DISTINCT ?x ?doc WHERE { { GRAPH ?g { ?x ?p ?o } ?g prov:wasDerivedFrom ?doc }
+  UNION { ?x prov:wasDerivedFrom ?doc } } ORDER BY ?doc
+"""
+
+
+class EmbeddedStore:
+    def __init__(self, settings: Settings, release: Path, extra_files: tuple[Path, ...] = ()) -> None:
+        if not (release / "labgraph.nq").is_file():
+            raise LabgraphError(f"{release} is not a labgraph release (run `labgraph build` first)")
+        manifest = json.loads((release / "manifest.json").read_text("utf-8"))
+        self.settings = settings
+        self.release = release
+        self.build_id: str = manifest["build_id"]
+        self.created: str = manifest["created"]
+        self.manifest = manifest
+        self.prefixes = {**STANDARD_PREFIXES, **own_prefixes(settings.base_uri)}
+        spec = LoadSpec(release, tuple(extra_files))
+        self._local = open_store(spec)
+        self._pool = WorkerPool(spec, settings.query_workers)
+
+    # ------------------------------------------------------------------ user queries
+
+    def query(self, request: QueryRequest) -> QueryResult:
+        s = self.settings
+        info = policy.inspect(
+            request.text, max_bytes=s.max_query_bytes, max_nesting=s.max_nesting, service_allowlist=s.service_allowlist
+        )
+        form = info.form
+        media_type = request.media_type
+        if form is not None:
+            allowed = RDF_FORMATS if form.returns_graph else RESULTS_FORMATS
+            if media_type not in allowed or (form is policy.QueryForm.ASK and media_type.startswith("text/")):
+                raise QueryFailed(f"{media_type} cannot carry the result of a {form.value} query")
+        job = Job(
+            text=request.text,
+            media_type=media_type,
+            default_graphs=request.default_graphs,
+            named_graphs=request.named_graphs,
+            union_default_graph=not info.has_dataset_clause,
+            max_rows=s.max_rows,
+            single_pass=info.limit is not None and info.limit <= s.max_rows,
+            prefixes=self.prefixes,
+        )
+        outcome = self._pool.run(job, timeout_s=s.query_timeout_s, wait_s=s.worker_wait_s)
+        kind = {"boolean": policy.QueryForm.ASK, "solutions": policy.QueryForm.SELECT}
+        return QueryResult(
+            outcome.body,
+            media_type,
+            form or kind.get(outcome.kind, policy.QueryForm.CONSTRUCT),
+            outcome.count,
+            outcome.truncated,
+        )
+
+    # ------------------------------------------------------------------ trusted queries
+
+    def describe(self, iri: str, media_type: str | None = None) -> Description | None:
+        node = ox.NamedNode(iri)
+        rows = list(self._local.query(_DESCRIBE, substitutions={ox.Variable("x"): node}))
+        if not any(r["s"] == node or r["o"] == node for r in rows):
+            return None
+        quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
+        sources = [
+            r["doc"].value
+            for r in self._local.query(
+                _SOURCES % self.prefixes["lg"], substitutions={ox.Variable("x"): node}, use_default_graph_as_union=True
+            )
+        ]
+        body = None
+        if media_type is not None:
+            body = self._serialize(quads, media_type)
+        statements = [
+            Statement(_term(q.subject), _term(q.predicate), _term(q.object), q.graph_name.value) for q in quads
+        ]
+        return Description(iri, statements, sources, body)
+
+    def select(self, sparql: str) -> list[dict[str, Term]]:
+        results = self._local.query(sparql, use_default_graph_as_union=True)
+        names = [v.value for v in results.variables]
+        return [{n: _term(row[n]) for n in names if row[n] is not None} for row in results]
+
+    def count(self, sparql_select_count: str) -> int:
+        rows = self.select(sparql_select_count)
+        return int(next(iter(rows[0].values())).value) if rows and rows[0] else 0
+
+    def graph_quads(self, graph: str, media_type: str) -> bytes:
+        """A whole named graph (e.g. the ontology), serialized."""
+        quads = list(self._local.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        return self._serialize(quads, media_type)
+
+    def serialize_select(self, sparql: str, media_type: str) -> bytes:
+        """A trusted CONSTRUCT written by labgraph (e.g. the VoID description), serialized."""
+        triples = list(self._local.query(sparql, use_default_graph_as_union=True))
+        return ox.serialize(triples, format=RDF_FORMATS[media_type], prefixes=self._prefixes_for(media_type))
+
+    def close(self) -> None:
+        self._pool.close()
+
+    def _serialize(self, quads: list[ox.Quad], media_type: str) -> bytes:
+        fmt = RDF_FORMATS[media_type]
+        if media_type in QUAD_TYPES:
+            return ox.serialize(quads, format=fmt, prefixes=self._prefixes_for(media_type))
+        triples = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
+        return ox.serialize(triples, format=fmt, prefixes=self._prefixes_for(media_type))
+
+    def _prefixes_for(self, media_type: str) -> dict[str, str] | None:
+        return self.prefixes if media_type in ("text/turtle", "application/trig") else None
+
+
+def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Term:
+    if isinstance(term, ox.NamedNode):
+        return Term("iri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return Term("bnode", term.value)
+    return Term("literal", term.value, term.language, term.datatype.value if not term.language else None)
