@@ -163,6 +163,31 @@ def stats_command(settings: Settings, fmt: str) -> None:
     click.echo(tables.render(["property", "uses"], [(short(p), n) for p, n in figures.by_property]))
 
 
+@main.command()
+@click.option("--host", help="Address to listen on (default from the configuration: 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (default 8080).")
+@click.option(
+    "--load",
+    "extra",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Extra TriG/N-Quads file served beside the build (e.g. a test dataset). Repeatable.",
+)
+@click.pass_obj
+@_reports_errors
+def serve(settings: Settings, host: str | None, port: int | None, extra: tuple[Path, ...]) -> None:
+    """Serve the last build: SPARQL endpoint, resource pages and data, dumps (waitress)."""
+    from labgraph.serve import serve as run_server
+
+    settings = settings.replace(**{k: v for k, v in {"host": host, "port": port}.items() if v is not None})
+    click.echo(
+        f"labgraph serving {settings.build_dir / CURRENT} on http://{settings.host}:{settings.port}/ "
+        f"(SPARQL at /sparql); Ctrl-C to stop",
+        err=True,
+    )
+    run_server(settings, extra)
+
+
 def _violation_table(report: ValidationReport, warnings: bool = False) -> str:
     rows = [
         (r.severity, r.focus, r.path or "", r.value or "", r.component, r.message("en"))

@@ -61,6 +61,7 @@ class QueryRequest:
     media_type: str  # the result format, already negotiated
     default_graphs: tuple[str, ...] = ()  # the protocol's default-graph-uri
     named_graphs: tuple[str, ...] = ()  # the protocol's named-graph-uri
+    base_iri: str | None = None  # resolves relative IRIs in the query (the endpoint's address)
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,9 @@ class Store(Protocol):
     def query(self, request: QueryRequest) -> QueryResult:
         """Run a read-only query under the configured limits."""
 
+    def exists(self, iri: str) -> bool:
+        """Whether any statement has the IRI as subject or object."""
+
     def describe(self, iri: str, media_type: str | None = None) -> Description | None:
         """The resource's statements in every graph, or None if the store never mentions it."""
 
@@ -114,6 +118,9 @@ class Store(Protocol):
 
     def select(self, sparql: str) -> list[dict[str, Term]]:
         """Run a trusted SELECT written by labgraph itself (pages, listings, statistics)."""
+
+    def graph_document(self, graph: str, media_type: str) -> bytes:
+        """A whole named graph (e.g. the ontology), serialized."""
 
     def close(self) -> None: ...
 

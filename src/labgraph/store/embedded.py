@@ -83,6 +83,7 @@ class EmbeddedStore:
             max_rows=s.max_rows,
             single_pass=info.limit is not None and info.limit <= s.max_rows,
             prefixes=self.prefixes,
+            base_iri=request.base_iri,
         )
         outcome = self._pool.run(job, timeout_s=s.query_timeout_s, wait_s=s.worker_wait_s)
         kind = {"boolean": policy.QueryForm.ASK, "solutions": policy.QueryForm.SELECT}
@@ -95,6 +96,13 @@ class EmbeddedStore:
         )
 
     # ------------------------------------------------------------------ trusted queries
+
+    def exists(self, iri: str) -> bool:
+        node = ox.NamedNode(iri)
+        return bool(
+            next(self._local.quads_for_pattern(node, None, None), None)
+            or next(self._local.quads_for_pattern(None, None, node), None)
+        )
 
     def describe(self, iri: str, media_type: str | None = None) -> Description | None:
         node = ox.NamedNode(iri)
@@ -125,15 +133,10 @@ class EmbeddedStore:
         rows = self.select(sparql_select_count)
         return int(next(iter(rows[0].values())).value) if rows and rows[0] else 0
 
-    def graph_quads(self, graph: str, media_type: str) -> bytes:
+    def graph_document(self, graph: str, media_type: str) -> bytes:
         """A whole named graph (e.g. the ontology), serialized."""
         quads = list(self._local.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
         return self._serialize(quads, media_type)
-
-    def serialize_select(self, sparql: str, media_type: str) -> bytes:
-        """A trusted CONSTRUCT written by labgraph (e.g. the VoID description), serialized."""
-        triples = list(self._local.query(sparql, use_default_graph_as_union=True))
-        return ox.serialize(triples, format=RDF_FORMATS[media_type], prefixes=self._prefixes_for(media_type))
 
     def close(self) -> None:
         self._pool.close()

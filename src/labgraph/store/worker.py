@@ -39,6 +39,7 @@ class Job:
     max_rows: int
     single_pass: bool  # the query's own LIMIT keeps it within max_rows
     prefixes: dict[str, str]
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def _solutions(store: ox.Store, job: Job, results: ox.QuerySolutions) -> Outcome
 
 
 def _dataset(job: Job) -> dict[str, object]:
-    options: dict[str, object] = {}
+    options: dict[str, object] = {"base_iri": job.base_iri} if job.base_iri else {}
     if job.default_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
     elif job.union_default_graph:

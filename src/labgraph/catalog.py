@@ -1,0 +1,171 @@
+"""The dataset described for machines: VoID + DCAT, and the SPARQL Service Description.
+
+Both are built per request from the release manifest and the address the server is reached
+at, so that every link in them works whether the graph is served under its public base or on
+localhost.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID, XSD
+
+from labgraph.config import Settings
+from labgraph.namespaces import SD, STANDARD_PREFIXES
+from labgraph.uris import prefixes as own_prefixes
+
+LICENCE = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence")
+FORMATS = URIRef("http://www.w3.org/ns/formats/")
+IANA = "https://www.iana.org/assignments/media-types/"
+RESULT_FORMATS = [
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "N-Triples",
+    "JSON-LD",
+    "RDF_XML",
+]
+EXAMPLES = [
+    "id/lab/acco-lab",
+    "id/network/labo-des-labs",
+    "id/event/journee-labs-academie-2021",
+    "id/programme/openlabs",
+]
+
+
+def dataset_iri(settings: Settings) -> URIRef:
+    return URIRef(settings.base_uri + "id/dataset/labgraph")
+
+
+def _graph(settings: Settings) -> Graph:
+    graph = Graph(bind_namespaces="core")
+    for name, iri in {**STANDARD_PREFIXES, **own_prefixes(settings.base_uri)}.items():
+        graph.bind(name, iri, replace=True)
+    return graph
+
+
+def void_description(settings: Settings, manifest: dict[str, Any], root: str) -> Graph:
+    """VoID and DCAT for the dataset; ``root`` is the served address ending with '/'."""
+    g = _graph(settings)
+    ds = dataset_iri(settings)
+    stats = manifest["stats"]
+    g.add((ds, RDF.type, VOID.Dataset))
+    g.add((ds, RDF.type, DCAT.Dataset))
+    g.add((ds, DCTERMS.title, Literal("labgraph : laboratoires d'innovation publique en France", lang="fr")))
+    g.add((ds, DCTERMS.title, Literal("labgraph: public innovation labs in France", lang="en")))
+    g.add(
+        (
+            ds,
+            DCTERMS.description,
+            Literal(
+                "Graphe de connaissances ouvert des laboratoires d'innovation publique, incubateurs, réseaux et "
+                "programmes en France, chaque fait relié à la page web dont il provient.",
+                lang="fr",
+            ),
+        )
+    )
+    g.add(
+        (
+            ds,
+            DCTERMS.description,
+            Literal(
+                "Open knowledge graph of French public innovation labs, incubators, networks and programmes, each "
+                "fact tied to the web page it comes from.",
+                lang="en",
+            ),
+        )
+    )
+    publisher = URIRef(settings.base_uri + "id/organisation/labgraph-project")
+    g.add((ds, DCTERMS.publisher, publisher))
+    g.add((publisher, RDF.type, FOAF.Organization))
+    g.add((publisher, FOAF.name, Literal("labgraph")))
+    g.add((ds, DCTERMS.license, LICENCE))
+    g.add((ds, DCTERMS.language, URIRef("http://publications.europa.eu/resource/authority/language/FRA")))
+    g.add((ds, DCTERMS.modified, Literal(manifest["created"], datatype=XSD.dateTime)))
+    g.add((ds, DCAT.keyword, Literal("innovation publique", lang="fr")))
+    g.add((ds, DCAT.keyword, Literal("laboratoire d'innovation", lang="fr")))
+    g.add((ds, DCAT.keyword, Literal("public innovation", lang="en")))
+    g.add((ds, DCAT.landingPage, URIRef(root)))
+    g.add((ds, VOID.sparqlEndpoint, URIRef(root + "sparql")))
+    g.add((ds, VOID.uriSpace, Literal(settings.base_uri + "id/")))
+    g.add((ds, VOID.triples, Literal(stats["triples"])))
+    g.add((ds, VOID.classes, Literal(len(stats["classes"]))))
+    g.add((ds, VOID.properties, Literal(len(stats["properties"]))))
+    for example in EXAMPLES:
+        g.add((ds, VOID.exampleResource, URIRef(settings.base_uri + example)))
+    service = URIRef(root + "sparql")
+    g.add((service, RDF.type, DCAT.DataService))
+    g.add((service, DCAT.endpointURL, service))
+    g.add((service, DCAT.servesDataset, ds))
+    g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    g.add((ds, DCAT.distribution, service))
+    for name, info in manifest["files"].items():
+        dist = URIRef(root + "dumps/" + name)
+        g.add((ds, DCAT.distribution, dist))
+        g.add((ds, VOID.dataDump, dist))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCAT.downloadURL, dist))
+        g.add((dist, DCAT.accessURL, dist))
+        g.add((dist, DCAT.mediaType, URIRef(IANA + info["media_type"])))
+        if info.get("encoding") == "gzip":
+            g.add((dist, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
+        g.add((dist, DCAT.byteSize, Literal(info["bytes"], datatype=XSD.nonNegativeInteger)))
+        g.add((dist, DCTERMS.license, LICENCE))
+        g.add((dist, DCTERMS.title, Literal(f"{name} ({info['holds']})", lang="en")))
+    for cls, count in stats["classes"].items():
+        part = BNode()
+        g.add((ds, VOID.classPartition, part))
+        g.add((part, VOID["class"], URIRef(cls)))
+        g.add((part, VOID.entities, Literal(count)))
+    for prop, count in stats["properties"].items():
+        part = BNode()
+        g.add((ds, VOID.propertyPartition, part))
+        g.add((part, VOID.property, URIRef(prop)))
+        g.add((part, VOID.triples, Literal(count)))
+    namespaces = {p.rsplit("#", 1)[0] + "#" if "#" in p else p.rsplit("/", 1)[0] + "/" for p in stats["properties"]}
+    for namespace in sorted(namespaces):
+        g.add((ds, VOID.vocabulary, URIRef(namespace)))
+    for graph_iri, info in stats["graphs"].items():
+        subset = URIRef(graph_iri)
+        g.add((ds, VOID.subset, subset))
+        g.add((subset, RDF.type, VOID.Dataset))
+        g.add((subset, VOID.triples, Literal(info["triples"])))
+        g.add((subset, VOID.distinctSubjects, Literal(info["subjects"])))
+        if info.get("source"):
+            g.add((subset, DCTERMS.source, URIRef(info["source"])))
+    return g
+
+
+def service_description(settings: Settings, manifest: dict[str, Any], endpoint: str) -> Graph:
+    """SPARQL 1.1 Service Description of the endpoint, with VoID statistics of its dataset."""
+    g = _graph(settings)
+    service = BNode()
+    g.add((service, RDF.type, SD.Service))
+    g.add((service, SD.endpoint, URIRef(endpoint)))
+    g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    g.add((service, SD.feature, SD.UnionDefaultGraph))
+    if settings.service_allowlist:
+        g.add((service, SD.feature, SD.BasicFederatedQuery))
+    for fmt in RESULT_FORMATS:
+        g.add((service, SD.resultFormat, URIRef(str(FORMATS) + fmt)))
+    dataset = BNode()
+    g.add((service, SD.defaultDataset, dataset))
+    g.add((dataset, RDF.type, SD.Dataset))
+    g.add((dataset, DCTERMS.source, dataset_iri(settings)))
+    default = BNode()
+    g.add((dataset, SD.defaultGraph, default))
+    g.add((default, RDF.type, SD.Graph))
+    g.add((default, VOID.triples, Literal(manifest["stats"]["triples"])))
+    for graph_iri, info in manifest["stats"]["graphs"].items():
+        named, inner = BNode(), BNode()
+        g.add((dataset, SD.namedGraph, named))
+        g.add((named, RDF.type, SD.NamedGraph))
+        g.add((named, SD.name, URIRef(graph_iri)))
+        g.add((named, SD.graph, inner))
+        g.add((inner, RDF.type, SD.Graph))
+        g.add((inner, VOID.triples, Literal(info["triples"])))
+    return g

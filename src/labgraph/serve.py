@@ -1,0 +1,55 @@
+"""``labgraph serve``: the publisher on a production WSGI server (waitress), never Flask's
+development server, on the embedded store loaded from the last successful build."""
+
+from __future__ import annotations
+
+import logging
+import socket
+from pathlib import Path
+
+from labgraph.build import current_release
+from labgraph.config import Settings
+from labgraph.errors import LabgraphError
+
+
+def open_app(settings: Settings, extra_files: tuple[Path, ...] = ()):  # type: ignore[no-untyped-def]
+    """The app and its store for the current release; the caller closes the store."""
+    from labgraph.store.embedded import EmbeddedStore
+    from labgraph.web import create_app
+
+    release = current_release(settings)
+    if release is None:
+        raise LabgraphError(f"no build in {settings.build_dir}: run `labgraph build` first")
+    for extra in extra_files:
+        if extra.suffix not in (".trig", ".nq"):
+            raise LabgraphError(f"{extra}: only TriG (.trig) or N-Quads (.nq) files can be loaded beside the build")
+    store = EmbeddedStore(settings, release, extra_files)
+    return create_app(settings, store, release), store
+
+
+def serve(settings: Settings, extra_files: tuple[Path, ...] = ()) -> None:
+    import waitress
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    _check_port(settings.host, settings.port)
+    app, store = open_app(settings, extra_files)
+    try:
+        waitress.serve(
+            app,
+            host=settings.host,
+            port=settings.port,
+            threads=settings.threads,
+            ident="labgraph",
+            url_scheme="http",
+            clear_untrusted_proxy_headers=True,
+        )
+    finally:
+        store.close()
+
+
+def _check_port(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise LabgraphError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc

@@ -1,0 +1,122 @@
+"""The Flask publisher: SPARQL endpoint, dereferenceable URIs, pages, dataset description.
+
+:func:`create_app` receives the settings and a :class:`~labgraph.store.base.Store`; views
+never open data themselves, so the same app runs on any backend.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, request
+from flask_compress import Compress
+from flask_cors import CORS
+from werkzeug.exceptions import HTTPException
+
+from labgraph.config import Settings
+from labgraph.errors import LabgraphError
+from labgraph.store.base import Store
+from labgraph.store.policy import QueryRejected
+from labgraph.web import dataset, pages, resources, sparql
+from labgraph.web.context import Site, reader_language
+from labgraph.web.errors import error_response
+from labgraph.web.i18n import t
+
+log = logging.getLogger("labgraph.web")
+EXPOSED = ["Labgraph-Truncated", "Labgraph-Max-Rows", "Labgraph-Result-Count", "Link", "ETag", "Content-Location"]
+
+
+def create_app(settings: Settings, store: Store, release: Path) -> Flask:
+    app = Flask(__name__)
+    app.config.update(
+        MAX_CONTENT_LENGTH=settings.max_query_bytes * 3 + 1024,  # a form-encoded query can triple in size
+        JSON_AS_ASCII=False,
+        COMPRESS_MIMETYPES=[
+            "text/html",
+            "text/css",
+            "text/turtle",
+            "text/csv",
+            "text/tab-separated-values",
+            "application/json",
+            "application/ld+json",
+            "application/sparql-results+json",
+            "application/sparql-results+xml",
+            "application/rdf+xml",
+            "application/n-triples",
+            "application/trig",
+            "application/n-quads",
+            "text/plain",
+        ],
+        COMPRESS_ALGORITHM=["gzip"],
+        COMPRESS_MIN_SIZE=512,
+    )
+    manifest: dict[str, Any] = json.loads((release / "manifest.json").read_text("utf-8"))
+    app.extensions["labgraph"] = Site(settings, store, manifest, release)
+    for blueprint in (sparql.bp, resources.bp, pages.bp, dataset.bp):
+        app.register_blueprint(blueprint)
+    CORS(app, expose_headers=EXPOSED, max_age=86400)
+    Compress(app)
+    app.jinja_env.globals.update(t=t, lang_switch=lambda: "en" if reader_language() == "fr" else "fr")
+    app.jinja_env.policies["json.dumps_kwargs"] = {"ensure_ascii": False}
+
+    @app.before_request
+    def limit_url() -> Response | None:
+        size = len(request.full_path.encode("utf-8"))
+        if size > settings.max_url_bytes:
+            return error_response(
+                request,
+                414,
+                f"the request URL is {size} bytes; the limit is {settings.max_url_bytes}",
+                setting="max_url_bytes",
+            )
+        return None
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Response:
+        headers = {}
+        if exc.code == 405:
+            headers["Allow"] = ", ".join(sorted(getattr(exc, "valid_methods", None) or ["GET", "HEAD", "POST"]))
+        message = {404: f"nothing at {request.path}", 413: "the request body is too large (max_query_bytes)"}.get(
+            exc.code or 500, exc.description or ""
+        )
+        return error_response(
+            request, exc.code or 500, message, headers=headers, setting="max_query_bytes" if exc.code == 413 else None
+        )
+
+    @app.errorhandler(QueryRejected)
+    def rejected(exc: QueryRejected) -> Response:
+        return error_response(request, exc.status, str(exc), setting=exc.setting)
+
+    @app.errorhandler(LabgraphError)
+    def store_error(exc: LabgraphError) -> Response:
+        status = getattr(exc, "status", 500)
+        headers = {"Retry-After": "1"} if status == 503 else {}
+        return error_response(request, status, str(exc), setting=getattr(exc, "setting", None), headers=headers)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception) -> Response:
+        log.exception("unexpected error on %s", request.path)
+        return error_response(request, 500, "the server met an unexpected error; it has been logged")
+
+    if urlsplit(settings.base_uri).path not in ("", "/"):
+        app.wsgi_app = BasePathMiddleware(app.wsgi_app, urlsplit(settings.base_uri).path)  # type: ignore[method-assign]
+    return app
+
+
+class BasePathMiddleware:
+    """Also answer for paths under the base URI's own path (``/labgraph/id/…``), so a proxy
+    may forward the public URIs unchanged."""
+
+    def __init__(self, app: Any, prefix: str) -> None:
+        self.app = app
+        self.prefix = prefix.rstrip("/")
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if path.startswith(self.prefix + "/"):
+            environ["PATH_INFO"] = path[len(self.prefix) :]
+        return self.app(environ, start_response)

@@ -1,0 +1,112 @@
+"""What every view needs: the settings, the store, and helpers over the store's answers.
+
+Views reach data only through :class:`Site.store` (the :class:`labgraph.store.base.Store`
+interface); this module adds the label and address logic that pages share.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import current_app, request
+
+from labgraph.config import Settings
+from labgraph.namespaces import STANDARD_PREFIXES
+from labgraph.store.base import Store, Term
+from labgraph.uris import prefixes as own_prefixes
+
+LANGUAGES = ("fr", "en")
+LABEL_QUERY = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?s ?label WHERE { { ?s rdfs:label ?label } UNION { ?s skos:prefLabel ?label } FILTER(isIRI(?s)) }
+"""
+SEARCH_QUERY = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+SELECT ?s ?text WHERE { ?s rdfs:label|skos:prefLabel|skos:altLabel|foaf:name ?text FILTER(isIRI(?s)) }
+"""
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form used for search."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass
+class Site:
+    settings: Settings
+    store: Store
+    manifest: dict[str, Any]
+    release: Path  # the release directory whose dumps are served
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # iri -> lang -> label
+    search_index: list[tuple[str, str, str]] = field(default_factory=list)  # (folded text, text, iri)
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.prefixes = {**STANDARD_PREFIXES, **own_prefixes(self.settings.base_uri)}
+        self._by_length = sorted(self.prefixes.items(), key=lambda kv: -len(kv[1]))
+        for row in self.store.select(LABEL_QUERY):
+            label = row["label"]
+            self.labels.setdefault(row["s"].value, {}).setdefault(label.language or "", label.value)
+        seen = set()
+        for row in self.store.select(SEARCH_QUERY):
+            key = (row["s"].value, row["text"].value)
+            if key not in seen:
+                seen.add(key)
+                self.search_index.append((fold(row["text"].value), row["text"].value, row["s"].value))
+
+    # ------------------------------------------------------------------ names
+
+    def label(self, iri: str, lang: str, extra: dict[str, dict[str, str]] | None = None) -> str:
+        options = (extra or {}).get(iri) or self.labels.get(iri)
+        if options:
+            for choice in (lang, "fr", "en", ""):
+                if choice in options:
+                    return options[choice]
+            return next(iter(options.values()))
+        return self.curie(iri)
+
+    def curie(self, iri: str) -> str:
+        for name, namespace in self._by_length:
+            if iri.startswith(namespace) and len(iri) > len(namespace):
+                return f"{name}:{iri[len(namespace) :]}"
+        return iri
+
+    # ------------------------------------------------------------------ addresses
+
+    def local_path(self, iri: str) -> str | None:
+        """The path this server answers for an IRI under the base, or None for outside IRIs."""
+        base = self.settings.base_uri
+        if not iri.startswith(base):
+            return None
+        rest = iri[len(base) :]
+        if rest == "def/":
+            return "/ontology.html"
+        if rest.startswith(("id/", "def/", "graph/")):
+            return "/" + rest
+        return None
+
+    def href(self, iri: str) -> str:
+        local = self.local_path(iri)
+        return (request.script_root + local) if local else iri
+
+
+def site() -> Site:
+    return current_app.extensions["labgraph"]  # type: ignore[no-any-return]
+
+
+def reader_language() -> str:
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES, default="fr") or "fr"
+
+
+def term_text(term: Term) -> str:
+    return term.value

@@ -1,0 +1,66 @@
+"""The dataset's description (VoID + DCAT) and its downloadable dumps."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, Response, render_template, request, send_from_directory
+
+from labgraph import catalog
+from labgraph.web.context import reader_language, site
+from labgraph.web.errors import error_response
+from labgraph.web.negotiation import RDF_ONLY, content_type
+
+bp = Blueprint("dataset", __name__)
+
+RDFLIB_FORMATS = {
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+    "application/n-triples": "nt",
+}
+
+
+@bp.route("/void")
+@bp.route("/.well-known/void")
+def void() -> Response:
+    s = site()
+    media_type = RDF_ONLY.choose(request.accept_mimetypes, request.args.get("format"))
+    if media_type is None:
+        return error_response(request, 406, f"available: {RDF_ONLY.listing()}")
+    graph = catalog.void_description(s.settings, s.manifest, request.url_root)
+    response = Response(graph.serialize(format=RDFLIB_FORMATS[media_type]), content_type=content_type(media_type))
+    response.vary.add("Accept")
+    response.set_etag(f"{s.store.build_id}-void-{media_type}-{request.url_root}")
+    response.last_modified = datetime.fromisoformat(s.manifest["created"])
+    response.cache_control.public = True
+    response.cache_control.max_age = s.settings.cache_max_age
+    return response.make_conditional(request)
+
+
+@bp.route("/dumps/")
+def dumps() -> str:
+    s = site()
+    files = sorted(s.manifest["files"].items())
+    return render_template("dumps.html", lang=reader_language(), files=files, build=s.manifest)
+
+
+@bp.route("/dumps/<name>")
+def dump(name: str) -> Response:
+    s = site()
+    info = s.manifest["files"].get(name)
+    if info is None:  # only files the manifest lists: no path ever reaches the file system
+        return error_response(request, 404, f"no dump named {name!r}")
+    mimetype = "application/gzip" if info.get("encoding") == "gzip" else info["media_type"]
+    response = send_from_directory(
+        s.release,
+        name,
+        mimetype=mimetype,
+        conditional=True,
+        download_name=name,
+        as_attachment=name.endswith(".gz"),
+        etag=True,
+    )
+    response.cache_control.public = True
+    response.cache_control.max_age = s.settings.cache_max_age
+    return response

@@ -1,0 +1,537 @@
+"""HTML for people: home page, resource pages, class listings, search and the ontology.
+
+Pages are server-rendered and work without JavaScript. Labels follow the reader's language
+(``?lang=`` or Accept-Language) with French, then English, as fallbacks; properties are named
+with the ontology's labels and grouped by what they say.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+
+from labgraph.namespaces import SCHEMA
+from labgraph.store.base import Description, Statement, Term
+from labgraph.web.context import fold, reader_language, site
+from labgraph.web.negotiation import EXTENSIONS
+
+bp = Blueprint("pages", __name__)
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+LABELS = {RDFS + "label", SKOS + "prefLabel"}
+DESCRIPTIONS = {"http://purl.org/dc/terms/description", SKOS + "definition", RDFS + "comment"}
+PAGE_SIZE = 50
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+GROUPS = [
+    (
+        "group_identity",
+        (
+            "http://www.w3.org/2004/02/skos/core#altLabel",
+            "http://xmlns.com/foaf/0.1/name",
+            "http://purl.org/dc/terms/title",
+            "http://www.w3.org/ns/org#classification",
+            "http://purl.org/dc/terms/type",
+            "http://schema.org/jobTitle",
+            "http://schema.org/roleName",
+            "http://www.w3.org/2004/02/skos/core#inScheme",
+            "http://www.w3.org/2004/02/skos/core#broader",
+        ),
+    ),
+    (
+        "group_relations",
+        (
+            "http://www.w3.org/ns/org#",
+            "http://schema.org/organizer",
+            "http://schema.org/attendee",
+            "http://schema.org/superEvent",
+            "http://schema.org/subEvent",
+            "http://schema.org/location",
+            "http://schema.org/areaServed",
+            "http://schema.org/containedInPlace",
+            "http://schema.org/affiliation",
+            "http://schema.org/founder",
+            "http://purl.org/dc/terms/isPartOf",
+            "http://purl.org/dc/terms/publisher",
+            "https://w3id.org/labgraph/def/animatedBy",
+            "https://w3id.org/labgraph/def/animates",
+            "https://w3id.org/labgraph/def/partOfProgramme",
+            "https://w3id.org/labgraph/def/speaker",
+            "https://w3id.org/labgraph/def/accompanied",
+            "https://w3id.org/labgraph/def/applicant",
+            "https://w3id.org/labgraph/def/laureate",
+            "https://w3id.org/labgraph/def/testimonyBy",
+            "https://w3id.org/labgraph/def/producedBy",
+            "http://rdf.insee.fr/def/geo#subdivisionDirecteDe",
+            "http://www.w3.org/ns/prov#wasAssociatedWith",
+        ),
+    ),
+    (
+        "group_activity",
+        (
+            "https://w3id.org/labgraph/def/offersService",
+            "https://w3id.org/labgraph/def/usesMethod",
+            "http://purl.org/dc/terms/subject",
+            "https://w3id.org/labgraph/def/audience",
+            "https://w3id.org/labgraph/def/hasObjective",
+            "https://w3id.org/labgraph/def/facesChallenge",
+            "https://w3id.org/labgraph/def/madeProposal",
+            "https://w3id.org/labgraph/def/maturityStage",
+        ),
+    ),
+    (
+        "group_time",
+        (
+            "http://schema.org/startDate",
+            "http://schema.org/endDate",
+            "http://schema.org/foundingDate",
+            "http://purl.org/dc/terms/issued",
+            "http://purl.org/dc/terms/created",
+            "http://schema.org/position",
+            "http://schema.org/eventStatus",
+            "https://w3id.org/labgraph/def/",
+        ),
+    ),
+    (
+        "group_links",
+        (
+            "http://www.w3.org/2002/07/owl#sameAs",
+            "http://www.w3.org/2004/02/skos/core#closeMatch",
+            "http://www.w3.org/2004/02/skos/core#exactMatch",
+            "http://rdf.insee.fr/def/geo#codeINSEE",
+            "https://w3id.org/labgraph/def/siren",
+            "http://schema.org/url",
+            "http://schema.org/email",
+            "http://purl.org/dc/terms/identifier",
+        ),
+    ),
+    (
+        "group_provenance",
+        (
+            "http://www.w3.org/ns/prov#",
+            "https://w3id.org/labgraph/def/ambiguityNote",
+            "http://www.w3.org/2004/02/skos/core#note",
+            "http://purl.org/dc/terms/source",
+        ),
+    ),
+]
+
+
+def _group_of(predicate: str) -> str:
+    for key, members in GROUPS:
+        for member in members:
+            if predicate == member or (member.endswith(("#", "/")) and predicate.startswith(member)):
+                return key
+    return "group_other"
+
+
+@dataclass
+class Value:
+    text: str
+    href: str | None = None
+    lang: str | None = None
+    note: str | None = None  # datatype or kind, shown small
+    nested: list[tuple[str, list[Value]]] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+
+def _value(term: Term, lang: str, labels: dict[str, dict[str, str]]) -> Value:
+    s = site()
+    if term.kind == "iri":
+        local = s.local_path(term.value)
+        return Value(s.label(term.value, lang, labels), s.href(term.value), note=None if local else term.value)
+    if term.kind == "bnode":
+        return Value("")
+    note = None
+    if term.datatype and term.datatype.startswith(XSD) and not term.datatype.endswith("#string"):
+        note = term.datatype[len(XSD) :]
+    return Value(term.value, lang=term.language, note=note)
+
+
+def render_resource(description: Description, lang: str, doc_stem: str) -> str:
+    s = site()
+    iri = description.iri
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    graph_sources: dict[str, str] = {}
+    outgoing: list[Statement] = []
+    incoming: list[Statement] = []
+    blank: dict[str, list[Statement]] = defaultdict(list)
+    for st in description.statements:
+        if st.predicate.value in LABELS and st.object.kind == "literal":
+            labels[st.subject.value].setdefault(st.object.language or "", st.object.value)
+        if st.predicate.value == "http://www.w3.org/ns/prov#wasDerivedFrom" and st.subject.value.startswith(
+            s.settings.base_uri + "graph/"
+        ):
+            graph_sources[st.subject.value] = st.object.value
+        if st.subject.value == iri:
+            outgoing.append(st)
+        elif st.object.kind == "iri" and st.object.value == iri:
+            incoming.append(st)
+        elif st.subject.kind == "bnode":
+            blank[st.subject.value].append(st)
+    title = s.label(iri, lang, labels)
+    types = sorted({s.label(st.object.value, lang) for st in outgoing if st.predicate.value == RDF_TYPE})
+    descriptions = _texts(outgoing, DESCRIPTIONS, lang)
+    grouped: dict[str, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
+    seen: set[tuple[str, str, str]] = set()
+    for st in outgoing:
+        p = st.predicate.value
+        if p in LABELS or p in DESCRIPTIONS or p == RDF_TYPE:
+            continue
+        key = (p, st.object.kind, st.object.value + (st.object.language or ""))
+        source = graph_sources.get(st.graph or "")
+        if key in seen:
+            _add_source(grouped[_group_of(p)][_prop(p, lang)], st.object, source)
+            continue
+        seen.add(key)
+        value = _value(st.object, lang, labels)
+        if st.object.kind == "bnode":
+            value = _blank_value(st.object.value, blank, lang, labels)
+        if source:
+            value.sources.append(source)
+        grouped[_group_of(p)][_prop(p, lang)].append(value)
+    for props in grouped.values():
+        for name, values in props.items():
+            if any(v.lang == lang for v in values):
+                props[name] = [v for v in values if v.lang in (lang, None)]
+    order = [key for key, _ in GROUPS] + ["group_other"]
+    sections = [(key, sorted(grouped[key].items())) for key in order if grouped.get(key)]
+    back: dict[str, list[Value]] = defaultdict(list)
+    for st in incoming:
+        back[_prop(st.predicate.value, lang)].append(_value(st.subject, lang, labels))
+    incoming_sections = sorted((name, _unique(values)) for name, values in back.items())
+    documents = [(s.label(doc, lang), s.href(doc)) for doc in description.sources]
+    alternates = [
+        (media, url_for("resources.document", rest=f"{doc_stem}.{ext}"))
+        for media, ext in EXTENSIONS.items()
+        if media != "text/html"
+    ]
+    jsonld = _schema_org(iri, outgoing, title, descriptions, lang, labels, doc_stem)
+    return render_template(
+        "resource.html",
+        lang=lang,
+        iri=iri,
+        title=title,
+        types=types,
+        descriptions=descriptions,
+        sections=sections,
+        incoming=incoming_sections,
+        documents=documents,
+        alternates=alternates,
+        jsonld=jsonld,
+        doc_stem=doc_stem,
+    )
+
+
+def _add_source(values: list[Value], term: Term, source: str | None) -> None:
+    if not source:
+        return
+    for value in values:
+        if value.text == term.value or value.href == site().href(term.value):
+            if source not in value.sources:
+                value.sources.append(source)
+
+
+def _unique(values: list[Value]) -> list[Value]:
+    out, seen = [], set()
+    for value in values:
+        if (value.text, value.href) not in seen:
+            seen.add((value.text, value.href))
+            out.append(value)
+    return sorted(out, key=lambda v: fold(v.text))
+
+
+def _blank_value(node: str, blank: dict[str, list[Statement]], lang: str, labels: dict[str, dict[str, str]]) -> Value:
+    parts: dict[str, list[Value]] = defaultdict(list)
+    summary = []
+    label = None
+    for st in blank.get(node, []):
+        p = st.predicate.value
+        if p in LABELS:
+            if label is None or st.object.language == lang:
+                label = st.object.value
+            continue
+        if p == RDF_TYPE:
+            continue
+        parts[_prop(p, lang)].append(_value(st.object, lang, labels))
+        if p in (
+            str(SCHEMA.value),
+            str(SCHEMA.minValue),
+            str(SCHEMA.maxValue),
+            str(SCHEMA.currency),
+            str(SCHEMA.unitText),
+        ):
+            if st.object.language in (None, lang, "fr") or p != str(SCHEMA.unitText):
+                summary.append((p, st.object.value))
+    found = dict(summary)
+    low, high, exact = found.get(str(SCHEMA.minValue)), found.get(str(SCHEMA.maxValue)), found.get(str(SCHEMA.value))
+    if exact is not None:
+        number = exact
+    elif low is not None and high is not None:
+        number = f"{low}–{high}"
+    elif low is not None:
+        number = f"≥ {low}"
+    elif high is not None:
+        number = f"≤ {high}"
+    else:
+        number = ""
+    unit = found.get(str(SCHEMA.currency)) or found.get(str(SCHEMA.unitText)) or ""
+    text = f"{number} {unit}".strip()
+    value = Value(text or (label or "…"), note=label)
+    value.nested = sorted(parts.items())
+    return value
+
+
+def _prop(predicate: str, lang: str) -> str:
+    return site().label(predicate, lang)
+
+
+def _texts(statements: list[Statement], predicates: set[str], lang: str) -> list[str]:
+    texts = [st.object for st in statements if st.predicate.value in predicates and st.object.kind == "literal"]
+    preferred = [t.value for t in texts if t.language == lang]
+    return preferred or [t.value for t in texts if t.language in ("fr", None, "")] or [t.value for t in texts]
+
+
+SCHEMA_TYPES = [
+    ("http://schema.org/GovernmentOrganization", "GovernmentOrganization"),
+    ("https://w3id.org/labgraph/def/Lab", "Organization"),
+    ("https://w3id.org/labgraph/def/Network", "Organization"),
+    ("http://www.w3.org/ns/org#Organization", "Organization"),
+    ("http://schema.org/EventSeries", "EventSeries"),
+    ("http://schema.org/Event", "Event"),
+    ("http://xmlns.com/foaf/0.1/Person", "Person"),
+    ("http://schema.org/AdministrativeArea", "AdministrativeArea"),
+    ("http://schema.org/Place", "Place"),
+    ("https://w3id.org/labgraph/def/Programme", "Project"),
+    ("https://w3id.org/labgraph/def/KnowledgeResource", "CreativeWork"),
+    ("http://www.w3.org/2004/02/skos/core#Concept", "DefinedTerm"),
+]
+
+
+def _schema_org(
+    iri: str,
+    outgoing: list[Statement],
+    title: str,
+    descriptions: list[str],
+    lang: str,
+    labels: dict[str, dict[str, str]],
+    doc_stem: str,
+) -> str:
+    """A schema.org JSON-LD summary for search engines, embedded in the page."""
+    s = site()
+    base = s.settings.base_uri
+    types = {
+        st.object.value.replace(base, "https://w3id.org/labgraph/") for st in outgoing if st.predicate.value == RDF_TYPE
+    }
+    kind = next((name for cls, name in SCHEMA_TYPES if cls in types), "Thing")
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": kind,
+        "@id": iri,
+        "name": title,
+        "url": request.url_root.rstrip("/") + url_for("resources.document", rest=doc_stem),
+    }
+    if descriptions:
+        data["description"] = descriptions[0]
+    same = [st.object.value for st in outgoing if st.predicate.value == "http://www.w3.org/2002/07/owl#sameAs"]
+    if same:
+        data["sameAs"] = same
+    for st in outgoing:
+        p = st.predicate.value
+        if p in (str(SCHEMA.startDate), str(SCHEMA.endDate), str(SCHEMA.foundingDate)):
+            data[p.rsplit("/", 1)[1]] = st.object.value
+        elif p == str(SCHEMA.location) and st.object.kind == "iri":
+            data["location"] = {"@type": "Place", "name": s.label(st.object.value, lang, labels)}
+        elif p == str(SCHEMA.jobTitle) and st.object.language in (lang, "fr"):
+            data["jobTitle"] = st.object.value
+    return json.dumps(data, ensure_ascii=False, indent=1).replace("</", "<\\/")
+
+
+# ---------------------------------------------------------------------------------- routes
+
+HOME_CLASSES = [
+    "https://w3id.org/labgraph/def/Lab",
+    "https://w3id.org/labgraph/def/Network",
+    "http://www.w3.org/ns/org#Organization",
+    "https://w3id.org/labgraph/def/Programme",
+    "http://schema.org/Event",
+    "http://xmlns.com/foaf/0.1/Person",
+    "http://schema.org/AdministrativeArea",
+    "https://w3id.org/labgraph/def/KnowledgeResource",
+    "http://www.w3.org/2004/02/skos/core#ConceptScheme",
+    "https://w3id.org/labgraph/def/SourceDocument",
+]
+
+
+def _rebase(cls: str) -> str:
+    return cls.replace("https://w3id.org/labgraph/", site().settings.base_uri)
+
+
+@bp.route("/")
+def home() -> str:
+    s = site()
+    lang = reader_language()
+    counts = s.manifest["stats"]["classes"]
+    entries = [
+        (s.label(_rebase(c), lang), url_for("pages.class_list", curie=s.curie(_rebase(c))), counts.get(_rebase(c), 0))
+        for c in HOME_CLASSES
+    ]
+    by_class = sorted(
+        ((s.label(c, lang), url_for("pages.class_list", curie=s.curie(c)), n) for c, n in counts.items()),
+        key=lambda row: -row[2],
+    )
+    return render_template(
+        "home.html",
+        lang=lang,
+        entries=entries,
+        by_class=by_class,
+        triples=s.manifest["stats"]["triples"],
+        build=s.manifest,
+    )
+
+
+@bp.route("/classes/")
+def classes() -> str:
+    s = site()
+    lang = reader_language()
+    rows = sorted(
+        (
+            (s.label(c, lang), url_for("pages.class_list", curie=s.curie(c)), n, s.curie(c))
+            for c, n in s.manifest["stats"]["classes"].items()
+        ),
+        key=lambda r: fold(r[0]),
+    )
+    return render_template("classes.html", lang=lang, rows=rows)
+
+
+_INSTANCES = """
+SELECT ?s WHERE { ?s a <%s> FILTER(isIRI(?s)) }
+"""
+
+
+@bp.route("/classes/<curie>")
+def class_list(curie: str) -> str:
+    s = site()
+    lang = reader_language()
+    prefix, _, local = curie.partition(":")
+    namespace = s.prefixes.get(prefix)
+    if namespace is None or not local or any(c in local for c in '<>"{} \\^`|'):
+        abort(404)
+    cls = namespace + local
+    members = sorted(
+        {row["s"].value for row in s.store.select(_INSTANCES % cls)}, key=lambda iri: fold(s.label(iri, lang))
+    )
+    if not members:
+        abort(404)
+    pages = max(1, math.ceil(len(members) / PAGE_SIZE))
+    try:
+        page = max(1, min(pages, int(request.args.get("page", "1"))))
+    except ValueError:
+        page = 1
+    chunk = members[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    rows = [(s.label(iri, lang), s.href(iri)) for iri in chunk]
+    return render_template(
+        "class_list.html",
+        lang=lang,
+        title=s.label(cls, lang),
+        curie=curie,
+        rows=rows,
+        page=page,
+        pages=pages,
+        total=len(members),
+        class_href=s.href(cls),
+    )
+
+
+@bp.route("/search")
+def search() -> str:
+    s = site()
+    lang = reader_language()
+    query = (request.args.get("q") or "").strip()[:200]
+    hits: list[tuple[str, str, str]] = []
+    if query:
+        needle = fold(query)
+        found: dict[str, str] = {}
+        for folded, text, iri in s.search_index:
+            if needle in folded and iri not in found:
+                found[iri] = text
+        ranked = sorted(found.items(), key=lambda kv: (not fold(kv[1]).startswith(needle), fold(kv[1])))
+        hits = [(s.label(iri, lang), s.href(iri), text) for iri, text in ranked[:100]]
+    return render_template("search.html", lang=lang, query=query, hits=hits)
+
+
+_ONTOLOGY_TERMS = """
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?term ?kind ?comment ?super ?domain ?range WHERE {
+  GRAPH <%(graph)s> { ?term a ?kind FILTER(?kind IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty,
+                                                     owl:AnnotationProperty))
+    OPTIONAL { ?term rdfs:comment ?comment FILTER(LANG(?comment) = "%(lang)s") }
+    OPTIONAL { ?term rdfs:subClassOf|rdfs:subPropertyOf ?super }
+    OPTIONAL { ?term rdfs:domain ?domain } OPTIONAL { ?term rdfs:range ?range } }
+}
+"""
+_SCHEMES = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?scheme (COUNT(?c) AS ?n) WHERE { ?scheme a skos:ConceptScheme . ?c skos:inScheme ?scheme } GROUP BY ?scheme
+"""
+
+
+def render_ontology(lang: str) -> str:
+    s = site()
+    terms: dict[str, dict[str, Any]] = {}
+    for row in s.store.select(_ONTOLOGY_TERMS % {"graph": s.settings.base_uri + "graph/ontology", "lang": lang}):
+        iri = row["term"].value
+        entry = terms.setdefault(
+            iri,
+            {
+                "iri": iri,
+                "label": s.label(iri, lang),
+                "curie": s.curie(iri),
+                "kind": row["kind"].value.rsplit("#", 1)[1],
+                "comment": "",
+                "super": set(),
+                "domain": set(),
+                "range": set(),
+            },
+        )
+        if "comment" in row:
+            entry["comment"] = row["comment"].value
+        for key in ("super", "domain", "range"):
+            if key in row:
+                entry[key].add((s.label(row[key].value, lang), s.href(row[key].value)))
+    classes = sorted((t for t in terms.values() if t["kind"] == "Class"), key=lambda t: fold(t["label"]))
+    properties = sorted((t for t in terms.values() if t["kind"] != "Class"), key=lambda t: fold(t["label"]))
+    schemes = sorted(
+        (
+            (s.label(r["scheme"].value, lang), s.href(r["scheme"].value), int(r["n"].value))
+            for r in s.store.select(_SCHEMES)
+        ),
+        key=lambda r: fold(r[0]),
+    )
+    alternates = [
+        (media, url_for("resources.ontology_document", ext=ext))
+        for media, ext in EXTENSIONS.items()
+        if media != "text/html"
+    ]
+    return render_template(
+        "ontology.html",
+        lang=lang,
+        classes=classes,
+        properties=properties,
+        schemes=schemes,
+        alternates=alternates,
+        namespace=s.settings.base_uri + "def/",
+    )
+
+
+@bp.route("/robots.txt")
+def robots() -> Response:
+    return Response("User-agent: *\nDisallow: /sparql\n", content_type="text/plain; charset=utf-8")

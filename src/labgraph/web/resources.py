@@ -1,0 +1,150 @@
+"""Dereferenceable URIs, following "Cool URIs for the Semantic Web".
+
+A thing's URI (``/id/…``, ``/def/…``, ``/graph/…``) answers 303 See Other to a document chosen
+by Accept; each document has its own URL with an extension (``/doc/lab/acco-lab.ttl``), and a
+negotiating URL without one. Documents link to each other with ``Link: rel="alternate"`` and
+carry ETag and Last-Modified from the build, so revalidation costs a 304.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from flask import Blueprint, Response, redirect, request, url_for
+
+from labgraph.web.context import reader_language, site
+from labgraph.web.errors import error_response
+from labgraph.web.negotiation import BY_EXTENSION, EXTENSIONS, RESOURCE, content_type
+from labgraph.web.pages import render_ontology, render_resource
+
+bp = Blueprint("resources", __name__)
+
+#: Paths this server mints: lower-case ASCII slugs, concept and term names. Anything else is
+#: not one of our URIs, whatever it decodes to.
+SAFE_PATH = re.compile(r"^(?:id|def|graph)/[A-Za-z0-9][A-Za-z0-9_\-]*(?:/[A-Za-z0-9][A-Za-z0-9_\-]*)*$")
+ONTOLOGY_DOC = "ontology"
+
+
+def _thing_path(kind: str, rest: str) -> str:
+    return f"{kind}/{rest}"
+
+
+def _doc_path(thing_path: str) -> str:
+    """``id/lab/x`` -> ``lab/x``; ``def/Lab`` and ``graph/x`` keep their prefix."""
+    return thing_path[3:] if thing_path.startswith("id/") else thing_path
+
+
+def _thing_of_doc(doc_path: str) -> str:
+    return doc_path if doc_path.startswith(("def/", "graph/")) else "id/" + doc_path
+
+
+@bp.route("/id/<path:rest>", methods=["GET"])
+def thing_id(rest: str) -> Response:
+    return _see_other(_thing_path("id", rest))
+
+
+@bp.route("/def/<path:rest>", methods=["GET"])
+def thing_def(rest: str) -> Response:
+    return _see_other(_thing_path("def", rest))
+
+
+@bp.route("/graph/<path:rest>", methods=["GET"])
+def thing_graph(rest: str) -> Response:
+    return _see_other(_thing_path("graph", rest))
+
+
+@bp.route("/def/", methods=["GET"])
+@bp.route("/def", methods=["GET"])
+def ontology_namespace() -> Response:
+    media_type = RESOURCE.choose(request.accept_mimetypes)
+    if media_type is None:
+        return error_response(request, 406, f"available: {RESOURCE.listing()}")
+    response = redirect(url_for("resources.ontology_document", ext=EXTENSIONS[media_type]), 303)
+    response.vary.add("Accept")
+    return response
+
+
+@bp.route("/ontology.<ext>", methods=["GET"])
+def ontology_document(ext: str) -> Response:
+    s = site()
+    media_type = BY_EXTENSION.get(ext)
+    if media_type is None:
+        return error_response(request, 404, f"no {ext} representation of the ontology")
+    if media_type == "text/html":
+        body: str | bytes = render_ontology(reader_language())
+    else:
+        body = s.store.graph_document(s.settings.base_uri + "graph/ontology", media_type)
+    return _document_response(body, media_type, "ontology", alternates_of=None)
+
+
+def _see_other(thing_path: str) -> Response:
+    s = site()
+    media_type = RESOURCE.choose(request.accept_mimetypes)
+    if not SAFE_PATH.match(thing_path) or not s.store.exists(s.settings.base_uri + thing_path):
+        return error_response(request, 404, f"no resource at {request.path}", media_type=media_type)
+    if media_type is None:
+        return error_response(request, 406, f"available: {RESOURCE.listing()}")
+    target = url_for("resources.document", rest=f"{_doc_path(thing_path)}.{EXTENSIONS[media_type]}")
+    response = redirect(target, 303)
+    response.vary.add("Accept")
+    response.cache_control.public = True
+    response.cache_control.max_age = s.settings.cache_max_age
+    return response
+
+
+@bp.route("/doc/<path:rest>", methods=["GET"])
+def document(rest: str) -> Response:
+    s = site()
+    stem, dot, ext = rest.rpartition(".")
+    negotiated = not dot or "/" in ext
+    if negotiated:
+        stem = rest
+        media_type = RESOURCE.choose(request.accept_mimetypes)
+        if media_type is None:
+            return error_response(request, 406, f"available: {RESOURCE.listing()}")
+    else:
+        media_type = BY_EXTENSION.get(ext)
+        if media_type is None:
+            return error_response(request, 404, f"no {ext} representation here")
+    thing_path = _thing_of_doc(stem)
+    iri = s.settings.base_uri + thing_path
+    if not SAFE_PATH.match(thing_path):
+        return error_response(request, 404, f"no resource at {request.path}", media_type=media_type)
+    lang = reader_language()
+    if media_type == "text/html":
+        description = s.store.describe(iri)
+        body: str | bytes | None = None if description is None else render_resource(description, lang, stem)
+    else:
+        description = s.store.describe(iri, media_type)
+        body = None if description is None else description.body
+    if body is None:
+        return error_response(request, 404, f"no resource <{iri}>", media_type=media_type)
+    response = _document_response(body, media_type, stem, alternates_of=stem)
+    if negotiated:
+        response.vary.add("Accept")
+        response.headers["Content-Location"] = url_for("resources.document", rest=f"{stem}.{EXTENSIONS[media_type]}")
+    return response
+
+
+def _document_response(body: str | bytes, media_type: str, key: str, alternates_of: str | None) -> Response:
+    s = site()
+    response = Response(body, content_type=content_type(media_type))
+    if media_type == "text/html":
+        response.vary.add("Accept-Language")
+    response.set_etag(f"{s.store.build_id}-{key}-{EXTENSIONS[media_type]}-{reader_language()}")
+    response.last_modified = datetime.fromisoformat(s.manifest["created"])
+    response.cache_control.public = True
+    response.cache_control.max_age = s.settings.cache_max_age
+    links = []
+    for other, ext in EXTENSIONS.items():
+        if other == media_type:
+            continue
+        href = (
+            url_for("resources.document", rest=f"{alternates_of}.{ext}")
+            if alternates_of
+            else url_for("resources.ontology_document", ext=ext)
+        )
+        links.append(f'<{href}>; rel="alternate"; type="{other}"')
+    response.headers["Link"] = ", ".join(links)
+    return response.make_conditional(request)
