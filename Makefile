@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: run test install build validate stats lint clean
+.PHONY: run test install build validate stats serve lint clean
 
-run: install build
+# Build and validate the graph, then serve it on http://127.0.0.1:8080/ (Ctrl-C to stop).
+run: install build serve
 
 test: install
 	$(BIN)/ruff check src tests
@@ -27,6 +28,9 @@ validate: install
 
 stats: install
 	$(BIN)/labgraph stats
+
+serve: install
+	$(BIN)/labgraph serve
 
 lint: install
 	$(BIN)/ruff check src tests

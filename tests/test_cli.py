@@ -82,3 +82,48 @@ def test_bad_configuration_is_a_usage_error(project_settings: Settings) -> None:
     )
     assert done.returncode == 2
     assert "base_uri" in done.stderr
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_runs_a_production_server_and_refuses_a_busy_port(built, real_settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    import requests
+
+    port = _free_port()
+    env = {**os.environ, "LABGRAPH_PROJECT_DIR": str(real_settings.project_dir),
+           "LABGRAPH_BUILD_DIR": str(real_settings.build_dir)}
+    server = subprocess.Popen([sys.executable, "-m", "labgraph", "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                response = requests.get(f"http://127.0.0.1:{port}/", timeout=2)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.2)
+        assert response.status_code == 200
+        assert response.headers["Server"] == "labgraph"  # waitress, not Werkzeug's development server
+        second = subprocess.run([sys.executable, "-m", "labgraph", "serve", "--port", str(port)], env=env,
+                                capture_output=True, text=True, timeout=60)
+        assert second.returncode == 1
+        assert f"cannot listen on 127.0.0.1:{port}" in second.stderr
+        assert "Traceback" not in second.stderr
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_serve_without_a_build_says_so(project_settings: Settings) -> None:
+    done = labgraph(project_settings, "serve", "--port", str(_free_port()))
+    assert done.returncode == 1
+    assert "run `labgraph build` first" in done.stderr
