@@ -98,10 +98,17 @@ def test_serve_runs_a_production_server_and_refuses_a_busy_port(built, real_sett
     import requests
 
     port = _free_port()
-    env = {**os.environ, "LABGRAPH_PROJECT_DIR": str(real_settings.project_dir),
-           "LABGRAPH_BUILD_DIR": str(real_settings.build_dir)}
-    server = subprocess.Popen([sys.executable, "-m", "labgraph", "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "LABGRAPH_PROJECT_DIR": str(real_settings.project_dir),
+        "LABGRAPH_BUILD_DIR": str(real_settings.build_dir),
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "labgraph", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -113,8 +120,13 @@ def test_serve_runs_a_production_server_and_refuses_a_busy_port(built, real_sett
                 time.sleep(0.2)
         assert response.status_code == 200
         assert response.headers["Server"] == "labgraph"  # waitress, not Werkzeug's development server
-        second = subprocess.run([sys.executable, "-m", "labgraph", "serve", "--port", str(port)], env=env,
-                                capture_output=True, text=True, timeout=60)
+        second = subprocess.run(
+            [sys.executable, "-m", "labgraph", "serve", "--port", str(port)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert second.returncode == 1
         assert f"cannot listen on 127.0.0.1:{port}" in second.stderr
         assert "Traceback" not in second.stderr
