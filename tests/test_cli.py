@@ -139,3 +139,34 @@ def test_serve_without_a_build_says_so(project_settings: Settings) -> None:
     done = labgraph(project_settings, "serve", "--port", str(_free_port()))
     assert done.returncode == 1
     assert "run `labgraph build` first" in done.stderr
+
+
+def test_queries_lists_the_catalogue(real_settings: Settings) -> None:
+    done = labgraph(real_settings, "queries", "--lang", "en")
+    assert done.returncode == 0
+    assert "labs-by-kind" in done.stdout and "Structures by kind" in done.stdout and "kind:iri" in done.stdout
+
+
+def test_query_prints_a_table_and_takes_typed_parameters(built, real_settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    kind = "https://w3id.org/labgraph/id/concept/structure-kind/ministry-lab"
+    done = labgraph(real_settings, "query", "labs-by-kind", "--param", f"kind={kind}")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].split()[:2] == ["structure", "label"]
+    assert {"Bercylab", "Lab 110 bis"} <= {cell.strip() for line in lines[2:] for cell in line.split("  ") if cell}
+    assert "3 row(s)" in done.stderr
+
+
+def test_query_csv_and_file(built, real_settings: Settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    query = tmp_path / "count.rq"
+    query.write_text("SELECT (COUNT(DISTINCT ?lab) AS ?n) WHERE { ?lab a <https://w3id.org/labgraph/def/Lab> }")
+    done = labgraph(real_settings, "query", str(query), "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "n" and int(done.stdout.splitlines()[1]) >= 21
+
+
+def test_query_refuses_bad_parameters_and_unknown_names(built, real_settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    bad = labgraph(real_settings, "query", "labs-by-kind", "--param", 'kind="} ; DROP ALL #')
+    assert bad.returncode == 1 and "parameter 'kind'" in bad.stderr
+    unknown = labgraph(real_settings, "query", "no-such-query")
+    assert unknown.returncode == 2 and "labgraph queries" in unknown.stderr

@@ -12,10 +12,9 @@ from labgraph.config import Settings
 from labgraph.errors import LabgraphError
 
 
-def open_app(settings: Settings, extra_files: tuple[Path, ...] = ()):  # type: ignore[no-untyped-def]
-    """The app and its store for the current release; the caller closes the store."""
+def open_store(settings: Settings, extra_files: tuple[Path, ...] = ()):  # type: ignore[no-untyped-def]
+    """The configured store over the current release; the caller closes it."""
     from labgraph.store.embedded import EmbeddedStore
-    from labgraph.web import create_app
 
     release = current_release(settings)
     if release is None:
@@ -23,8 +22,15 @@ def open_app(settings: Settings, extra_files: tuple[Path, ...] = ()):  # type: i
     for extra in extra_files:
         if extra.suffix not in (".trig", ".nq"):
             raise LabgraphError(f"{extra}: only TriG (.trig) or N-Quads (.nq) files can be loaded beside the build")
-    store = EmbeddedStore(settings, release, extra_files)
-    return create_app(settings, store, release), store
+    return EmbeddedStore(settings, release, extra_files)
+
+
+def open_app(settings: Settings, extra_files: tuple[Path, ...] = ()):  # type: ignore[no-untyped-def]
+    """The app and its store for the current release; the caller closes the store."""
+    from labgraph.web import create_app
+
+    store = open_store(settings, extra_files)
+    return create_app(settings, store, store.release), store
 
 
 def serve(settings: Settings, extra_files: tuple[Path, ...] = ()) -> None:

@@ -21,7 +21,7 @@ SELECT ?g ?triples ?subjects (SAMPLE(?doc) AS ?source) WHERE {
 } GROUP BY ?g ?triples ?subjects ORDER BY ?g
 """
 _BY_PROPERTY = """
-SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY DESC(?n) ?p
+SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } } GROUP BY ?p ORDER BY DESC(?n) ?p
 """
 
 

@@ -79,7 +79,6 @@ class EmbeddedStore:
             media_type=media_type,
             default_graphs=request.default_graphs,
             named_graphs=request.named_graphs,
-            union_default_graph=not info.has_dataset_clause,
             max_rows=s.max_rows,
             single_pass=info.limit is not None and info.limit <= s.max_rows,
             prefixes=self.prefixes,
@@ -112,9 +111,7 @@ class EmbeddedStore:
         quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
         sources = [
             r["doc"].value
-            for r in self._local.query(
-                _SOURCES % self.prefixes["lg"], substitutions={ox.Variable("x"): node}, use_default_graph_as_union=True
-            )
+            for r in self._local.query(_SOURCES % self.prefixes["lg"], substitutions={ox.Variable("x"): node})
         ]
         body = None
         if media_type is not None:
@@ -125,7 +122,7 @@ class EmbeddedStore:
         return Description(iri, statements, sources, body)
 
     def select(self, sparql: str) -> list[dict[str, Term]]:
-        results = self._local.query(sparql, use_default_graph_as_union=True)
+        results = self._local.query(sparql)
         names = [v.value for v in results.variables]
         return [{n: _term(row[n]) for n in names if row[n] is not None} for row in results]
 

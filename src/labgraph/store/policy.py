@@ -144,3 +144,33 @@ def _final_limit(words: list[tuple[str, str]]) -> int | None:
         elif depth == 0 and kind == "word" and value.upper() == "VALUES":
             break
     return limit
+
+
+def group_start(text: str) -> int:
+    """Offset just inside the query's first top-level ``{`` (the WHERE clause's group).
+
+    Parameters are bound by inserting a VALUES block there, so that they join at the start of
+    the evaluation, whether or not the query projects them.
+    """
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup == "open" and match.group() == "{":
+            return match.end()
+    raise QueryRejected("the query has no WHERE clause to bind parameters into", 400)
+
+
+def ends_with_slice(text: str) -> bool:
+    """Whether the query's last solution modifiers include LIMIT or OFFSET."""
+    words = [
+        (m.lastgroup or "other", m.group())
+        for m in _TOKEN.finditer(unescape(text))
+        if m.lastgroup not in ("ws", "comment")
+    ]
+    depth = 0
+    for kind, value in words:
+        if kind == "open":
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+        elif depth == 0 and kind == "word" and value.upper() in ("LIMIT", "OFFSET"):
+            return True
+    return False

@@ -35,7 +35,6 @@ class Job:
     media_type: str
     default_graphs: tuple[str, ...]
     named_graphs: tuple[str, ...]
-    union_default_graph: bool
     max_rows: int
     single_pass: bool  # the query's own LIMIT keeps it within max_rows
     prefixes: dict[str, str]
@@ -51,8 +50,14 @@ class Outcome:
 
 
 def open_store(spec: LoadSpec) -> ox.Store:
+    """The release in memory: its named graphs, and their RDF merge as the default graph.
+
+    Oxigraph's ``use_default_graph_as_union`` repeats a triple once per graph that holds it, so
+    counts would be inflated; materialising the merge gives the default graph set semantics.
+    """
     store = ox.Store()
     store.load(path=str(spec.release / "labgraph.nq"), format=ox.RdfFormat.N_QUADS)
+    store.load(path=str(spec.release / "labgraph.ttl"), format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
     for extra in spec.extra_files:
         store.load(path=str(extra), format=ox.RdfFormat.from_extension(extra.suffix.lstrip(".")))
     return store
@@ -119,8 +124,6 @@ def _dataset(job: Job) -> dict[str, object]:
     options: dict[str, object] = {"base_iri": job.base_iri} if job.base_iri else {}
     if job.default_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
-    elif job.union_default_graph:
-        options["use_default_graph_as_union"] = True
     if job.named_graphs:
         options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
     return options
