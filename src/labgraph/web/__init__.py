@@ -17,11 +17,12 @@ from flask_compress import Compress
 from flask_cors import CORS
 from werkzeug.exceptions import HTTPException
 
+from labgraph.catalogue import CatalogueError
 from labgraph.config import Settings
 from labgraph.errors import LabgraphError
 from labgraph.store.base import Store
 from labgraph.store.policy import QueryRejected
-from labgraph.web import dataset, pages, resources, sparql
+from labgraph.web import api, dataset, editor, pages, resources, sparql
 from labgraph.web.context import Site, reader_language
 from labgraph.web.errors import error_response
 from labgraph.web.i18n import t
@@ -56,7 +57,7 @@ def create_app(settings: Settings, store: Store, release: Path) -> Flask:
     )
     manifest: dict[str, Any] = json.loads((release / "manifest.json").read_text("utf-8"))
     app.extensions["labgraph"] = Site(settings, store, manifest, release)
-    for blueprint in (sparql.bp, resources.bp, pages.bp, dataset.bp):
+    for blueprint in (sparql.bp, resources.bp, pages.bp, dataset.bp, api.bp, editor.bp):
         app.register_blueprint(blueprint)
     CORS(app, expose_headers=EXPOSED, max_age=86400)
     Compress(app)
@@ -86,6 +87,10 @@ def create_app(settings: Settings, store: Store, release: Path) -> Flask:
         return error_response(
             request, exc.code or 500, message, headers=headers, setting="max_query_bytes" if exc.code == 413 else None
         )
+
+    @app.errorhandler(CatalogueError)
+    def catalogue_error(exc: CatalogueError) -> Response:
+        return error_response(request, 400, str(exc))
 
     @app.errorhandler(QueryRejected)
     def rejected(exc: QueryRejected) -> Response:

@@ -47,8 +47,13 @@ class Site:
     labels: dict[str, dict[str, str]] = field(default_factory=dict)  # iri -> lang -> label
     search_index: list[tuple[str, str, str]] = field(default_factory=list)  # (folded text, text, iri)
     prefixes: dict[str, str] = field(default_factory=dict)
+    queries: dict[str, Any] = field(default_factory=dict)  # the catalogue, by name
 
     def __post_init__(self) -> None:
+        from labgraph import catalogue
+
+        folder = self.settings.project_dir / "queries"
+        self.queries = catalogue.load(folder) if folder.is_dir() else {}
         self.prefixes = {**STANDARD_PREFIXES, **own_prefixes(self.settings.base_uri)}
         self._by_length = sorted(self.prefixes.items(), key=lambda kv: -len(kv[1]))
         for row in self.store.select(LABEL_QUERY):

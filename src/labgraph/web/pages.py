@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from labgraph.namespaces import SCHEMA
 from labgraph.store.base import Description, Statement, Term
@@ -530,6 +530,11 @@ def render_ontology(lang: str) -> str:
         alternates=alternates,
         namespace=s.settings.base_uri + "def/",
     )
+
+
+@bp.route("/favicon.ico")
+def favicon() -> Response:
+    return current_app.send_static_file("favicon.svg")
 
 
 @bp.route("/robots.txt")

@@ -1,0 +1,111 @@
+"""The query editor in a real headless Chromium (Debian's chromium and chromium-driver)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from ..conftest import ROOT, LiveServer
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+YASGUI = ROOT / "node_modules" / "@zazuko" / "yasgui" / "build" / "yasgui.min.js"
+
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER and YASGUI.is_file()),
+    reason="needs Debian chromium + chromium-driver and `make install` (npm ci); .ci/run installs them",
+)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="labgraph-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM  # type: ignore[assignment]
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        "--window-size=1400,1000",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def _wait(driver, condition, timeout: float = 30):  # type: ignore[no-untyped-def]
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(condition)
+
+
+def test_editor_loads_without_console_errors(live: LiveServer, browser) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    browser.get(live.url + "/query")
+    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".yasqe .CodeMirror"))
+    errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert errors == []
+
+
+def test_running_an_example_shows_a_table_with_local_links(live: LiveServer, browser) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    browser.get(live.url + "/query")
+    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "button.example"))
+    browser.find_element(By.CSS_SELECTOR, "button.example[data-name='labs-by-kind']").click()
+    cells = _wait(
+        browser,
+        lambda d: [c.text for c in d.find_elements(By.CSS_SELECTOR, ".yasr table td") if c.text.strip()] or None,
+    )
+    assert any("Acco{lab" in text for text in cells)
+    links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, ".yasr table td a")]
+    local = [href for href in links if href and href.startswith(live.url + "/id/")]
+    assert local, links[:5]
+    assert requests.get(local[0], headers={"Accept": "text/html"}, timeout=10).status_code == 200
+
+
+def test_shareable_link_reopens_the_query(live: LiveServer, browser) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    browser.get(live.url + "/query")
+    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".yasqe .CodeMirror"))
+    link = browser.execute_script(
+        "var tab = window.labgraphYasgui.getTab();"
+        "tab.getYasqe().setValue('SELECT ?n WHERE { BIND(42 AS ?n) }');"
+        "return tab.getShareableLink();"
+    )
+    assert link.startswith(live.url + "/query")
+    browser.get(live.url + "/")  # leave the page, then follow the shared link
+    browser.get(link)
+    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".yasqe .CodeMirror"))
+    text = browser.execute_script("return window.labgraphYasgui.getTab().getYasqe().getValue()")
+    assert "BIND(42 AS ?n)" in text
+
+
+def test_results_can_be_downloaded(live: LiveServer, browser) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    browser.get(live.url + "/query")
+    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "button.example"))
+    browser.find_element(By.CSS_SELECTOR, "button.example[data-name='labs-by-kind']").click()
+    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr table td"))
+    assert browser.find_elements(By.CSS_SELECTOR, ".yasr .yasr_downloadIcon, .yasr [title*='ownload']")
