@@ -85,10 +85,93 @@ def server_settings(real_settings: Settings, built: BuildResult) -> Settings:
     return real_settings.replace(query_timeout_s=1.5, max_rows=200, max_query_bytes=16384, worker_wait_s=3.0)
 
 
+class OxigraphServer:
+    """A real Oxigraph server (PyPI package ``oxigraph``) on a free loopback port."""
+
+    def __init__(self, location: Path) -> None:
+        import shutil
+        import sys
+
+        self.location = location
+        self.binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = None
+        self.start()
+
+    def start(self) -> None:
+        import subprocess
+        import time
+
+        import requests
+
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "serve",
+                "--location",
+                str(self.location),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--timeout-s",
+                "10",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                requests.get(self.url + "/query", params={"query": "ASK {}"}, timeout=2)
+                return
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError("the Oxigraph server did not start within 30 s")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+            self.process = None
+
+    def load(self, release: Path, extra: tuple[Path, ...] = ()) -> None:
+        import requests
+
+        from labgraph.publish import publish
+
+        publish(release, self.url + "/store")
+        for path in extra:
+            requests.post(
+                self.url + "/store", data=path.read_bytes(), headers={"Content-Type": "application/trig"}, timeout=30
+            ).raise_for_status()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @pytest.fixture(scope="session")
-def live(server_settings: Settings):  # type: ignore[no-untyped-def]
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory, built: BuildResult):  # type: ignore[no-untyped-def]
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph"))
+    server.load(built.release, (PROTOCOL_DATASET,) if PROTOCOL_DATASET.is_file() else ())
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session", params=["embedded", "remote"])
+def live(request: pytest.FixtureRequest, server_settings: Settings):  # type: ignore[no-untyped-def]
+    """The publisher on each backend: the embedded store, and a real Oxigraph server."""
     extra = (PROTOCOL_DATASET,) if PROTOCOL_DATASET.is_file() else ()
-    server = LiveServer(server_settings, extra)
+    if request.param == "embedded":
+        server = LiveServer(server_settings, extra)
+    else:
+        remote = request.getfixturevalue("oxigraph_server")
+        server = LiveServer(server_settings.replace(store=f"sparql:{remote.url}/query"))
+    server.backend = request.param  # type: ignore[attr-defined]
     _wait_ready(server.url)
     yield server
     server.close()

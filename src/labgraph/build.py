@@ -158,9 +158,13 @@ def _write_artefacts(
             "holds": holds,
             "bytes": (target / f"{name}.gz").stat().st_size,
         }
+    # The serving store: the named graphs, and their RDF merge as the default graph (Oxigraph's
+    # union default graph repeats a triple once per graph holding it, which inflates counts).
     store = ox.Store(str(target / STORE_DIR))
     store.bulk_load(path=str(target / "labgraph.nq"), format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(path=str(target / "labgraph.ttl"), format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
     store.flush()
+    store.optimize()
     del store
     return files
 

@@ -31,6 +31,7 @@ from rdflib.namespace import XSD
 
 from labgraph.errors import LabgraphError
 from labgraph.store.policy import ends_with_slice, group_start
+from labgraph.uris import AUTHORING_BASE
 
 TYPES = ("iri", "string", "integer", "date", "year", "language")
 IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")
@@ -132,18 +133,19 @@ class CatalogueQuery:
         return text
 
 
-def load(directory: Path) -> dict[str, CatalogueQuery]:
+def load(directory: Path, base: str = AUTHORING_BASE) -> dict[str, CatalogueQuery]:
+    """Every query of a folder; IRIs written under the authoring base move to ``base``."""
     queries = {}
     for path in sorted(directory.glob("*.rq")):
-        query = parse(path)
+        query = parse(path, base=base)
         queries[query.name] = query
     return queries
 
 
-def parse(path: Path, *, require_header: bool = True) -> CatalogueQuery:
+def parse(path: Path, *, require_header: bool = True, base: str = AUTHORING_BASE) -> CatalogueQuery:
     """Read one query file; ad-hoc files run from the command line may skip the header."""
     try:
-        text = path.read_text("utf-8")
+        text = path.read_text("utf-8").replace(AUTHORING_BASE, base)
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogueError(f"{path}: cannot read: {exc}") from exc
     header_lines = [line[2:].removeprefix(" ") for line in text.splitlines() if line.startswith("#+")]

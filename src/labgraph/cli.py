@@ -48,6 +48,7 @@ def _reports_errors(func: F) -> F:
 )
 @click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path), help="Where releases are written.")
 @click.option("--base-uri", help="Base of the URIs labgraph mints.")
+@click.option("--store", help="oxigraph (default), oxigraph:RELEASE_DIR or sparql:QUERY_URL.")
 @click.option(
     "--config",
     "config_file",
@@ -57,10 +58,15 @@ def _reports_errors(func: F) -> F:
 @click.version_option(package_name="labgraph")
 @click.pass_context
 def main(
-    ctx: click.Context, project_dir: Path | None, build_dir: Path | None, base_uri: str | None, config_file: Path | None
+    ctx: click.Context,
+    project_dir: Path | None,
+    build_dir: Path | None,
+    base_uri: str | None,
+    store: str | None,
+    config_file: Path | None,
 ) -> None:
     """Build, validate and publish the labgraph knowledge graph."""
-    overrides = {"project_dir": project_dir, "build_dir": build_dir, "base_uri": base_uri}
+    overrides = {"project_dir": project_dir, "build_dir": build_dir, "base_uri": base_uri, "store": store}
     try:
         ctx.obj = Settings.load(overrides, config_file=config_file)
     except LabgraphError as exc:
@@ -188,6 +194,33 @@ def serve(settings: Settings, host: str | None, port: int | None, extra: tuple[P
     run_server(settings, extra)
 
 
+@main.command("publish")
+@click.option(
+    "--to",
+    "graph_store",
+    required=True,
+    metavar="URL",
+    help="Graph Store Protocol endpoint of the server (e.g. http://127.0.0.1:7878/store for Oxigraph).",
+)
+@click.pass_obj
+@_reports_errors
+def publish_command(settings: Settings, graph_store: str) -> None:
+    """Load the current build, named graphs included, into a SPARQL server."""
+    from labgraph.build import current_release
+    from labgraph.publish import publish
+
+    release = current_release(settings)
+    if release is None:
+        raise LabgraphError(f"no build in {settings.build_dir}: run `labgraph build` first")
+    done = publish(
+        release,
+        graph_store,
+        connect_timeout_s=settings.remote_connect_timeout_s,
+        progress=lambda m: click.echo(f"· {m}", err=True),
+    )
+    click.echo(f"published {done.graphs} named graphs ({done.triples} triples) and the default graph to {graph_store}")
+
+
 @main.command("queries")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
 @click.pass_obj
@@ -197,7 +230,7 @@ def list_queries(settings: Settings, lang: str) -> None:
     from labgraph import catalogue
 
     rows = []
-    for query in catalogue.load(settings.project_dir / "queries").values():
+    for query in catalogue.load(settings.project_dir / "queries", settings.base_uri).values():
         params = ", ".join(f"{p.name}:{p.type}" + (f"={p.default}" if p.default else "") for p in query.params)
         rows.append((query.name, query.title[lang], params))
     click.echo(tables.render(["name", "title", "parameters"], rows, max_width=70))
@@ -223,9 +256,9 @@ def run_query(settings: Settings, name_or_file: str, params: tuple[str, ...], fm
         values[key.strip()] = value
     path = Path(name_or_file)
     if path.suffix == ".rq" and path.is_file():
-        query = catalogue.parse(path, require_header=False)
+        query = catalogue.parse(path, require_header=False, base=settings.base_uri)
     else:
-        known = catalogue.load(settings.project_dir / "queries")
+        known = catalogue.load(settings.project_dir / "queries", settings.base_uri)
         if name_or_file not in known:
             raise click.BadParameter(
                 f"no query named {name_or_file!r}; see `labgraph queries`", param_hint="NAME_OR_FILE"

@@ -66,6 +66,20 @@ class Settings:
         "SPARQL endpoints that SERVICE may call (comma-separated in the environment). Empty: SERVICE is "
         "refused, so the server never fetches an address named in a query.",
     )
+    store: str = _setting(
+        "oxigraph",
+        "Where the data is served from: 'oxigraph' (the current build's embedded store), 'oxigraph:PATH' "
+        "(another release directory), or 'sparql:QUERY_URL' for any SPARQL 1.1 server loaded with "
+        "`labgraph publish`.",
+    )
+    remote_connect_timeout_s: float = _setting(
+        5.0, "Connection timeout towards a remote SPARQL server; reading is bounded by query_timeout_s."
+    )
+    store_memory: bool = _setting(
+        False,
+        "Load the release into memory in every serving process instead of opening the build's on-disk "
+        "store read-only (faster queries, slower start, more memory).",
+    )
     cache_max_age: int = _setting(300, "Seconds clients and proxies may cache pages and data (Cache-Control).")
 
     def __post_init__(self) -> None:
@@ -76,6 +90,8 @@ class Settings:
         for name in ("threads", "max_rows", "max_query_bytes", "max_url_bytes", "max_nesting", "query_workers"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1: {getattr(self, name)}")
+        if not (self.store == "oxigraph" or self.store.startswith(("oxigraph:", "sparql:"))):
+            raise ConfigError(f"store must be oxigraph, oxigraph:PATH or sparql:QUERY_URL, not {self.store!r}")
         if self.query_timeout_s <= 0 or self.worker_wait_s < 0:
             raise ConfigError("query_timeout_s must be positive and worker_wait_s not negative")
 
@@ -152,6 +168,8 @@ def _coerce(values: Mapping[str, Any]) -> dict[str, Any]:
                 out[name] = Path(value)
             elif kind in ("int", int):
                 out[name] = int(value)
+            elif kind in ("bool", bool):
+                out[name] = value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes", "on")
             elif kind in ("float", float):
                 out[name] = float(value)
             elif str(kind).startswith("tuple"):

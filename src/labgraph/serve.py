@@ -13,15 +13,22 @@ from labgraph.errors import LabgraphError
 
 
 def open_store(settings: Settings, extra_files: tuple[Path, ...] = ()):  # type: ignore[no-untyped-def]
-    """The configured store over the current release; the caller closes it."""
+    """The store named by the ``store`` setting, over the current release; the caller closes it."""
     from labgraph.store.embedded import EmbeddedStore
+    from labgraph.store.remote import RemoteStore
 
     release = current_release(settings)
+    if settings.store.startswith("oxigraph:"):
+        release = Path(settings.store.removeprefix("oxigraph:"))
     if release is None:
         raise LabgraphError(f"no build in {settings.build_dir}: run `labgraph build` first")
     for extra in extra_files:
         if extra.suffix not in (".trig", ".nq"):
             raise LabgraphError(f"{extra}: only TriG (.trig) or N-Quads (.nq) files can be loaded beside the build")
+    if settings.store.startswith("sparql:"):
+        if extra_files:
+            raise LabgraphError("--load only works with the embedded store; publish the files to the server instead")
+        return RemoteStore(settings, settings.store.removeprefix("sparql:"), release)
     return EmbeddedStore(settings, release, extra_files)
 
 

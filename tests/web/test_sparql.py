@@ -223,9 +223,10 @@ def test_query_over_the_time_limit_is_stopped_with_503(live: LiveServer) -> None
     heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
     started = time.monotonic()
     response = requests.get(live.url + "/sparql", params={"query": heavy}, timeout=30)
-    assert response.status_code == 503
+    assert response.status_code == (503 if live.backend == "embedded" else 504)
     assert "query_timeout_s" in response.text
-    assert response.headers.get("Retry-After")
+    if live.backend == "embedded":
+        assert response.headers.get("Retry-After")
     assert time.monotonic() - started < 6
     assert alive(live)
 

@@ -17,33 +17,11 @@ from labgraph.errors import LabgraphError
 from labgraph.namespaces import STANDARD_PREFIXES
 from labgraph.store import policy
 from labgraph.store.base import Description, QueryFailed, QueryRequest, QueryResult, Statement, Term
-from labgraph.store.formats import QUAD_TYPES, RDF_FORMATS, RESULTS_FORMATS
+from labgraph.store.common import DESCRIBE_QUERY, SOURCES_QUERY, serialize_quads, term_of
+from labgraph.store.formats import RDF_FORMATS, RESULTS_FORMATS
 from labgraph.store.pool import WorkerPool
 from labgraph.store.worker import Job, LoadSpec, open_store
 from labgraph.uris import prefixes as own_prefixes
-
-_DESCRIBE = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-SELECT DISTINCT ?x ?s ?p ?o ?g WHERE {
-  { GRAPH ?g { ?x ?p ?o } BIND(?x AS ?s) }
-  UNION { GRAPH ?g { ?x ?q ?s . ?s ?p ?o FILTER(isBlank(?s)) } }
-  UNION { GRAPH ?g { ?s ?p ?x } BIND(?x AS ?o) }
-  UNION { { GRAPH ?h { ?x ?q ?s } } UNION { GRAPH ?h { ?s ?q ?x } }
-          UNION { GRAPH ?h { ?x ?s ?any } } UNION { GRAPH ?h { ?any ?s ?x } }
-          FILTER(isIRI(?s) && ?s != ?x)
-          VALUES ?p { rdfs:label skos:prefLabel }
-          GRAPH ?g { ?s ?p ?o } }
-  UNION { GRAPH ?s { ?x ?q ?any } BIND(prov:wasDerivedFrom AS ?p) GRAPH ?g { ?s ?p ?o } }
-}
-"""
-_SOURCES = """
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX lg: <%s>
-SELECT DISTINCT ?x ?doc WHERE { { GRAPH ?g { ?x ?p ?o } ?g prov:wasDerivedFrom ?doc }
-  UNION { ?x prov:wasDerivedFrom ?doc } } ORDER BY ?doc
-"""
 
 
 class EmbeddedStore:
@@ -57,7 +35,7 @@ class EmbeddedStore:
         self.created: str = manifest["created"]
         self.manifest = manifest
         self.prefixes = {**STANDARD_PREFIXES, **own_prefixes(settings.base_uri)}
-        spec = LoadSpec(release, tuple(extra_files))
+        spec = LoadSpec(release, tuple(extra_files), memory=settings.store_memory)
         self._local = open_store(spec)
         self._pool = WorkerPool(spec, settings.query_workers)
 
@@ -105,26 +83,26 @@ class EmbeddedStore:
 
     def describe(self, iri: str, media_type: str | None = None) -> Description | None:
         node = ox.NamedNode(iri)
-        rows = list(self._local.query(_DESCRIBE, substitutions={ox.Variable("x"): node}))
+        rows = list(self._local.query(DESCRIBE_QUERY, substitutions={ox.Variable("x"): node}))
         if not any(r["s"] == node or r["o"] == node for r in rows):
             return None
         quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
         sources = [
             r["doc"].value
-            for r in self._local.query(_SOURCES % self.prefixes["lg"], substitutions={ox.Variable("x"): node})
+            for r in self._local.query(SOURCES_QUERY % self.prefixes["lg"], substitutions={ox.Variable("x"): node})
         ]
         body = None
         if media_type is not None:
             body = self._serialize(quads, media_type)
         statements = [
-            Statement(_term(q.subject), _term(q.predicate), _term(q.object), q.graph_name.value) for q in quads
+            Statement(term_of(q.subject), term_of(q.predicate), term_of(q.object), q.graph_name.value) for q in quads
         ]
         return Description(iri, statements, sources, body)
 
     def select(self, sparql: str) -> list[dict[str, Term]]:
         results = self._local.query(sparql)
         names = [v.value for v in results.variables]
-        return [{n: _term(row[n]) for n in names if row[n] is not None} for row in results]
+        return [{n: term_of(row[n]) for n in names if row[n] is not None} for row in results]
 
     def count(self, sparql_select_count: str) -> int:
         rows = self.select(sparql_select_count)
@@ -139,19 +117,4 @@ class EmbeddedStore:
         self._pool.close()
 
     def _serialize(self, quads: list[ox.Quad], media_type: str) -> bytes:
-        fmt = RDF_FORMATS[media_type]
-        if media_type in QUAD_TYPES:
-            return ox.serialize(quads, format=fmt, prefixes=self._prefixes_for(media_type))
-        triples = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
-        return ox.serialize(triples, format=fmt, prefixes=self._prefixes_for(media_type))
-
-    def _prefixes_for(self, media_type: str) -> dict[str, str] | None:
-        return self.prefixes if media_type in ("text/turtle", "application/trig") else None
-
-
-def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Term:
-    if isinstance(term, ox.NamedNode):
-        return Term("iri", term.value)
-    if isinstance(term, ox.BlankNode):
-        return Term("bnode", term.value)
-    return Term("literal", term.value, term.language, term.datatype.value if not term.language else None)
+        return serialize_quads(quads, media_type, self.prefixes)

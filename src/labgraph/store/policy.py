@@ -174,3 +174,43 @@ def ends_with_slice(text: str) -> bool:
         elif depth == 0 and kind == "word" and value.upper() in ("LIMIT", "OFFSET"):
             return True
     return False
+
+
+def cap_rows(text: str, most: int) -> str:
+    """The query with its outermost LIMIT at most ``most``, for engines that cannot stop on
+    their own at a row count (remote servers). Codepoint escapes are expanded first."""
+    text = unescape(text)
+    depth = 0
+    limit_number: re.Match[str] | None = None
+    values_at: int | None = None
+    pending_limit = False
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind in ("ws", "comment"):
+            continue
+        if pending_limit:
+            pending_limit = False
+            if kind == "number":
+                limit_number = match
+        if kind == "open":
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+        elif depth == 0 and kind == "word":
+            word = match.group().upper()
+            if word == "LIMIT":
+                pending_limit = True
+            elif word == "VALUES":
+                values_at = match.start()
+    if limit_number is not None:
+        if int(limit_number.group()) <= most:
+            return text
+        return text[: limit_number.start()] + str(most) + text[limit_number.end() :]
+    if values_at is not None:
+        return text[:values_at] + f"LIMIT {most}\n" + text[values_at:]
+    return text.rstrip() + f"\nLIMIT {most}\n"
+
+
+def has_relative_iri(text: str) -> bool:
+    """Whether the query writes an IRI without a scheme, which only a BASE can resolve."""
+    return any(m.lastgroup == "iri" and ":" not in m.group() for m in _TOKEN.finditer(unescape(text)))

@@ -23,10 +23,12 @@ from labgraph.store.formats import RDF_FORMATS, RDFLIB_RESULTS, RESULTS_FORMATS
 
 @dataclass(frozen=True)
 class LoadSpec:
-    """What a worker loads: a release's N-Quads dump and optional extra TriG/N-Quads files."""
+    """Where a process finds the data: a release (its on-disk store, or its dumps loaded into
+    memory) and optional extra TriG/N-Quads files, which always mean memory."""
 
     release: Path
     extra_files: tuple[Path, ...] = ()
+    memory: bool = False
 
 
 @dataclass(frozen=True)
@@ -50,11 +52,14 @@ class Outcome:
 
 
 def open_store(spec: LoadSpec) -> ox.Store:
-    """The release in memory: its named graphs, and their RDF merge as the default graph.
+    """The release's named graphs, with their RDF merge as the default graph.
 
-    Oxigraph's ``use_default_graph_as_union`` repeats a triple once per graph that holds it, so
-    counts would be inflated; materialising the merge gives the default graph set semantics.
+    By default the build's on-disk store is opened read-only: no parsing, so a server starts at
+    once and every process shares the operating system's page cache. In memory, the dumps are
+    loaded instead (named graphs, then the merged graph as the default graph).
     """
+    if not spec.memory and not spec.extra_files and (spec.release / "store").is_dir():
+        return ox.Store.read_only(str(spec.release / "store"))
     store = ox.Store()
     store.load(path=str(spec.release / "labgraph.nq"), format=ox.RdfFormat.N_QUADS)
     store.load(path=str(spec.release / "labgraph.ttl"), format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())

@@ -53,7 +53,7 @@ class Site:
         from labgraph import catalogue
 
         folder = self.settings.project_dir / "queries"
-        self.queries = catalogue.load(folder) if folder.is_dir() else {}
+        self.queries = catalogue.load(folder, self.settings.base_uri) if folder.is_dir() else {}
         self.prefixes = {**STANDARD_PREFIXES, **own_prefixes(self.settings.base_uri)}
         self._by_length = sorted(self.prefixes.items(), key=lambda kv: -len(kv[1]))
         for row in self.store.select(LABEL_QUERY):
