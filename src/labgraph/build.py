@@ -70,7 +70,7 @@ def run_build(settings: Settings, *, validate: bool = True, progress: Progress |
         report = validate_dataset(dataset, settings)
         if not report.conforms:
             raise ShapeViolations(report)
-    figures = stats.compute(dataset.store)
+    figures = stats.compute(dataset.store, settings.base_uri)
     say("writing release")
     release = _publish(settings, dataset, figures, report)
     return BuildResult(release, figures, report, time.perf_counter() - started)

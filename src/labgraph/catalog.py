@@ -129,6 +129,17 @@ def void_description(settings: Settings, manifest: dict[str, Any], root: str) ->
     namespaces = {p.rsplit("#", 1)[0] + "#" if "#" in p else p.rsplit("/", 1)[0] + "/" for p in stats["properties"]}
     for namespace in sorted(namespaces):
         g.add((ds, VOID.vocabulary, URIRef(namespace)))
+    for index, linkset in enumerate(stats.get("linksets", [])):
+        links = URIRef(f"{settings.base_uri}id/dataset/labgraph-linkset-{index + 1}")
+        target = URIRef(linkset["target"])
+        g.add((ds, VOID.subset, links))
+        g.add((links, RDF.type, VOID.Linkset))
+        g.add((links, VOID.subjectsTarget, ds))
+        g.add((links, VOID.objectsTarget, target))
+        g.add((links, VOID.linkPredicate, URIRef(linkset["predicate"])))
+        g.add((links, VOID.triples, Literal(linkset["links"])))
+        g.add((target, RDF.type, VOID.Dataset))
+        g.add((target, VOID.uriSpace, Literal(linkset["target"])))
     for graph_iri, info in stats["graphs"].items():
         subset = URIRef(graph_iri)
         g.add((ds, VOID.subset, subset))

@@ -151,7 +151,7 @@ def validate(settings: Settings, fmt: str, shapes: Path | None) -> None:
 @_reports_errors
 def stats_command(settings: Settings, fmt: str) -> None:
     """Counts per class, per source document (named graph) and per property."""
-    figures = stats.compute(sources.load(settings).store)
+    figures = stats.compute(sources.load(settings).store, settings.base_uri)
     if fmt == "json":
         click.echo(json.dumps(figures.as_dict(), indent=2, ensure_ascii=False))
         return

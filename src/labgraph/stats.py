@@ -25,6 +25,18 @@ SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } } GROUP
 """
 
 
+_LINKSETS = """
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?p ?target (COUNT(*) AS ?n) WHERE {
+  { SELECT DISTINCT ?s ?p ?o WHERE {
+      VALUES ?p { owl:sameAs skos:exactMatch skos:closeMatch }
+      ?s ?p ?o FILTER(isIRI(?o) && !STRSTARTS(STR(?o), "%s")) } }
+  BIND(REPLACE(STR(?o), "^(https?://[^/]+/).*$", "$1") AS ?target)
+} GROUP BY ?p ?target ORDER BY ?target ?p
+"""
+
+
 @dataclass(frozen=True)
 class Stats:
     quads: int
@@ -32,6 +44,7 @@ class Stats:
     by_class: list[tuple[str, int]]
     by_graph: list[tuple[str, int, int, str | None]]  # graph, triples, subjects, source
     by_property: list[tuple[str, int]]
+    linksets: list[tuple[str, str, int]] = ()  # type: ignore[assignment]  # predicate, target space, links
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -40,10 +53,11 @@ class Stats:
             "classes": dict(self.by_class),
             "graphs": {g: {"triples": t, "subjects": s, "source": src} for g, t, s, src in self.by_graph},
             "properties": dict(self.by_property),
+            "linksets": [{"predicate": p, "target": t, "links": n} for p, t, n in self.linksets],
         }
 
 
-def compute(store: ox.Store) -> Stats:
+def compute(store: ox.Store, base: str = "https://w3id.org/labgraph/") -> Stats:
     union = {"use_default_graph_as_union": True}
     triples = next(
         iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }", **union))
@@ -62,4 +76,6 @@ def compute(store: ox.Store) -> Stats:
             for r in store.query(_BY_GRAPH, **union)
         ],
         by_property=[(r["p"].value, int(r["n"].value)) for r in store.query(_BY_PROPERTY, **union)],
+        linksets=[(r["p"].value, r["target"].value, int(r["n"].value))
+                  for r in store.query(_LINKSETS % base, **union)],
     )

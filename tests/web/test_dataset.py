@@ -52,3 +52,26 @@ def test_dump_listing_and_unknown_dump(live: LiveServer) -> None:
     listing = requests.get(live.url + "/dumps/", timeout=10).text
     assert "labgraph.trig.gz" in listing
     assert requests.get(live.url + "/dumps/manifest.json", timeout=10).status_code == 404
+
+
+def test_void_lists_the_link_sets_with_their_counts(live: LiveServer) -> None:
+    graph = Graph().parse(
+        data=requests.get(live.url + "/void", headers={"Accept": "text/turtle"}, timeout=10).text, format="turtle"
+    )
+    linksets = {
+        (str(graph.value(ls, VOID.linkPredicate)), str(graph.value(ls, VOID.objectsTarget))): int(
+            graph.value(ls, VOID.triples)
+        )  # type: ignore[arg-type]
+        for ls in graph.subjects(RDF.type, VOID.Linkset)
+    }
+    same_as = requests.get(
+        live.url + "/sparql",
+        params={
+            "query": """
+        SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?o {
+          ?s <http://www.w3.org/2002/07/owl#sameAs> ?o FILTER(STRSTARTS(STR(?o), "http://www.wikidata.org/")) } }"""
+        },
+        timeout=10,
+    ).json()["results"]["bindings"][0]["n"]["value"]
+    assert linksets[("http://www.w3.org/2002/07/owl#sameAs", "http://www.wikidata.org/")] == int(same_as) > 20
+    assert linksets[("http://www.w3.org/2004/02/skos/core#closeMatch", "http://id.insee.fr/")] > 20
