@@ -76,6 +76,5 @@ def compute(store: ox.Store, base: str = "https://w3id.org/labgraph/") -> Stats:
             for r in store.query(_BY_GRAPH, **union)
         ],
         by_property=[(r["p"].value, int(r["n"].value)) for r in store.query(_BY_PROPERTY, **union)],
-        linksets=[(r["p"].value, r["target"].value, int(r["n"].value))
-                  for r in store.query(_LINKSETS % base, **union)],
+        linksets=[(r["p"].value, r["target"].value, int(r["n"].value)) for r in store.query(_LINKSETS % base, **union)],
     )

@@ -35,35 +35,25 @@ class Offer:
         return ", ".join(self.types)
 
 
+_RESULT_ALIASES = {
+    "application/json": "application/sparql-results+json",
+    "application/xml": "application/sparql-results+xml",
+    "text/xml": "application/sparql-results+xml",
+}
+_BOOLEAN_NAMES = {
+    "json": "application/sparql-results+json",
+    "srj": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "srx": "application/sparql-results+xml",
+}
 SELECT_RESULTS = Offer(
     ("application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"),
-    {
-        "application/json": "application/sparql-results+json",
-        "application/xml": "application/sparql-results+xml",
-        "text/xml": "application/sparql-results+xml",
-    },
-    {
-        "json": "application/sparql-results+json",
-        "srj": "application/sparql-results+json",
-        "xml": "application/sparql-results+xml",
-        "srx": "application/sparql-results+xml",
-        "csv": "text/csv",
-        "tsv": "text/tab-separated-values",
-    },
+    _RESULT_ALIASES,
+    {**_BOOLEAN_NAMES, "csv": "text/csv", "tsv": "text/tab-separated-values"},
 )
+#: CSV and TSV have no form for a boolean, so ASK is answered in JSON or XML only.
 ASK_RESULTS = Offer(
-    ("application/sparql-results+json", "application/sparql-results+xml"),
-    {
-        "application/json": "application/sparql-results+json",
-        "application/xml": "application/sparql-results+xml",
-        "text/xml": "application/sparql-results+xml",
-    },
-    {
-        "json": "application/sparql-results+json",
-        "srj": "application/sparql-results+json",
-        "xml": "application/sparql-results+xml",
-        "srx": "application/sparql-results+xml",
-    },
+    ("application/sparql-results+json", "application/sparql-results+xml"), _RESULT_ALIASES, _BOOLEAN_NAMES
 )
 _RDF_NAMES = {
     "turtle": "text/turtle",
