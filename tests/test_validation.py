@@ -259,7 +259,15 @@ CASES = [
         "",
         "terr:sample-region",
         "owl:sameAs",
-        "MinCountConstraintComponent",
+        "QualifiedMinCountConstraintComponent",
+    ),
+    (
+        "département linked only outside Wikidata",
+        "terr:sample-dep owl:sameAs ?q",
+        "terr:sample-dep owl:sameAs <https://example.org/dep/43> .",
+        "terr:sample-dep",
+        "owl:sameAs",
+        "QualifiedMinCountConstraintComponent",
     ),
     (
         "malformed SIREN",

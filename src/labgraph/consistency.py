@@ -45,6 +45,7 @@ TYPE_OF_SEGMENT = {
     "place": "http://schema.org/Place",
     "territory": "http://schema.org/Place",
     "document": "https://w3id.org/labgraph/def/SourceDocument",
+    "reconciliation": "https://w3id.org/labgraph/def/Reconciliation",
 }
 
 _CONFLICTS = """

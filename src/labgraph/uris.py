@@ -33,6 +33,7 @@ THING_TYPES = (
     "document",
     "dataset",
     "activity",
+    "reconciliation",
 )
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-{1,2}[a-z0-9]+)*$")
