@@ -91,56 +91,74 @@ def merge(
         raise LabgraphError(f"graph {slug!r} already belongs to another source file")
     report = MergeReport(slug, graph_iri(base, slug))
     dataset_iri = f"{base}id/dataset/{slug}"
-    triples = list(_read(source, mapping, report, progress))
-    if strict and report.malformed:
-        first = report.malformed[0]
-        raise LabgraphError(f"{source}:{first.line}: {first.reason} ({len(report.malformed)} malformed record(s))")
-    if not triples:
-        raise LabgraphError(f"{source}: nothing to import")
-    subjects = sorted({t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)})
-    report.imported_triples = len(triples)
-    report.imported_entities = len(subjects)
-
     current = sources.load(settings)
     known = {q.subject.value for q in current.store if isinstance(q.subject, ox.NamedNode)}
-    report.same_uri = [s for s in subjects if s in known]
-    ours = reconcile.profiles(current.store)
-    theirs = reconcile.profiles(triples, set(subjects))
-    report.matches = reconcile.reconcile(ours, theirs)
-    report.conflicts = reconcile.conflicts(report.matches, ours, theirs)
-    matched = {m.theirs for m in report.matches} | set(report.same_uri)
-    report.new_entities = sum(1 for s in subjects if s not in matched)
+    theirs_builder = reconcile.ProfileBuilder()
+    subjects: set[str] = set()
 
-    retrieved = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    title = mapping.title if mapping else {"fr": f"Jeu importé {slug}", "en": f"Imported dataset {slug}"}
-    described = _describe_dataset(
-        dataset_iri,
-        report.graph,
-        title,
-        str(mapping.source if mapping else source.name),
-        licence or (mapping.licence if mapping else None),
-        retrieved,
-    )
-    provenance = [
-        ox.Triple(ox.NamedNode(s), ox.NamedNode(PROV + "wasDerivedFrom"), ox.NamedNode(dataset_iri))
-        for s in subjects
-        if s not in known
-    ]
-    links = _links(report, dataset_iri, base)
-    data_text = ox.serialize(described + triples + provenance, format=ox.RdfFormat.N_TRIPLES)
-    links_text = ox.serialize(links, format=ox.RdfFormat.N_TRIPLES)
+    def observed(stream: Iterator[ox.Triple]) -> Iterator[ox.Triple]:
+        for triple in stream:
+            report.imported_triples += 1
+            if isinstance(triple.subject, ox.NamedNode):
+                subjects.add(triple.subject.value)
+            theirs_builder.add(triple)
+            yield triple
 
-    _validate_staged(settings, {f"{slug}.ttl": data_text, f"{slug}-links.ttl": links_text})
-    if dry_run:
-        return report
-    imports.mkdir(parents=True, exist_ok=True)
-    for name, text in ((f"{slug}.ttl", data_text), (f"{slug}-links.ttl", links_text)):
-        target = imports / name
-        handle, temporary = tempfile.mkstemp(dir=imports, prefix=f".{name}.")
-        with os.fdopen(handle, "wb") as out:
-            out.write(b"# Imported by labgraph merge; regenerate rather than edit.\n" + text)
-        os.replace(temporary, target)
-        report.written.append(target)
+    with tempfile.TemporaryDirectory(prefix="labgraph-merge-") as work:
+        body = Path(work) / "body.nt"
+        ox.serialize(observed(_read(source, mapping, report, progress)), str(body), ox.RdfFormat.N_TRIPLES)
+        if strict and report.malformed:
+            first = report.malformed[0]
+            raise LabgraphError(f"{source}:{first.line}: {first.reason} ({len(report.malformed)} malformed record(s))")
+        if not report.imported_triples:
+            raise LabgraphError(f"{source}: nothing to import")
+        report.imported_entities = len(subjects)
+        report.same_uri = sorted(s for s in subjects if s in known)
+        ours = reconcile.profiles(current.store)
+        theirs = theirs_builder.profiles()
+        report.matches = reconcile.reconcile(ours, theirs)
+        report.conflicts = reconcile.conflicts(report.matches, ours, theirs)
+        matched = {m.theirs for m in report.matches} | set(report.same_uri)
+        report.new_entities = sum(1 for s in subjects if s not in matched)
+
+        retrieved = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        title = mapping.title if mapping else {"fr": f"Jeu importé {slug}", "en": f"Imported dataset {slug}"}
+        described = _describe_dataset(
+            dataset_iri,
+            report.graph,
+            title,
+            str(mapping.source if mapping else source.name),
+            licence or (mapping.licence if mapping else None),
+            retrieved,
+        )
+        provenance = [
+            ox.Triple(ox.NamedNode(s), ox.NamedNode(PROV + "wasDerivedFrom"), ox.NamedNode(dataset_iri))
+            for s in sorted(subjects)
+            if s not in known
+        ]
+        data_file = Path(work) / f"{slug}.ttl"
+        with data_file.open("wb") as out:
+            out.write(b"# Imported by labgraph merge; regenerate rather than edit.\n")
+            out.write(ox.serialize(described, format=ox.RdfFormat.N_TRIPLES))
+            with body.open("rb") as streamed:
+                shutil.copyfileobj(streamed, out)
+            out.write(ox.serialize(provenance, format=ox.RdfFormat.N_TRIPLES))
+        body.unlink()
+        links_file = Path(work) / f"{slug}-links.ttl"
+        links_file.write_bytes(
+            b"# Written by labgraph merge; regenerate rather than edit.\n"
+            + ox.serialize(_links(report, dataset_iri, base), format=ox.RdfFormat.N_TRIPLES)
+        )
+        _validate_staged(settings, [data_file, links_file])
+        if dry_run:
+            return report
+        imports.mkdir(parents=True, exist_ok=True)
+        for staged in (data_file, links_file):
+            handle, temporary = tempfile.mkstemp(dir=imports, prefix=f".{staged.name}.")
+            with os.fdopen(handle, "wb") as out, staged.open("rb") as data:
+                shutil.copyfileobj(data, out)
+            os.replace(temporary, imports / staged.name)
+            report.written.append(imports / staged.name)
     return report
 
 
@@ -237,15 +255,15 @@ def _links(report: MergeReport, dataset_iri: str, base: str) -> list[ox.Triple]:
     return out
 
 
-def _validate_staged(settings: Settings, files: dict[str, bytes]) -> None:
+def _validate_staged(settings: Settings, files: list[Path]) -> None:
     """Load, check and validate the project as it would be with the new files, in a copy."""
     with tempfile.TemporaryDirectory(prefix="labgraph-merge-") as staging:
         root = Path(staging)
         shutil.copytree(settings.ontology_dir, root / "ontology")
         shutil.copytree(settings.data_dir, root / "data")
         (root / "data" / "imports").mkdir(exist_ok=True)
-        for name, text in files.items():
-            (root / "data" / "imports" / name).write_bytes(text)
+        for path in files:
+            shutil.copyfile(path, root / "data" / "imports" / path.name)
         staged = settings.replace(project_dir=root)
         dataset = sources.load(staged)
         consistency.check(dataset)

@@ -82,36 +82,48 @@ class ValueConflict:
     their_values: tuple[str, ...]
 
 
-def profiles(triples: list[ox.Triple] | ox.Store, candidates: set[str] | None = None) -> dict[str, Profile]:
-    """Profiles of the IRIs that have a name or an identifier (optionally only ``candidates``)."""
-    found: dict[str, Profile] = {}
+class ProfileBuilder:
+    """Collects profiles one triple at a time, so a large import is never held in memory."""
 
-    def profile(iri: str) -> Profile:
-        if iri not in found:
-            found[iri] = Profile(iri, set(), set(), [], defaultdict(set))
-        return found[iri]
+    def __init__(self, candidates: set[str] | None = None) -> None:
+        self.candidates = candidates
+        self.found: dict[str, Profile] = {}
 
-    source = triples.quads_for_pattern(None, None, None) if isinstance(triples, ox.Store) else triples
-    for t in source:
+    def _profile(self, iri: str) -> Profile:
+        if iri not in self.found:
+            self.found[iri] = Profile(iri, set(), set(), [], defaultdict(set))
+        return self.found[iri]
+
+    def add(self, t: ox.Triple | ox.Quad) -> None:
         if not isinstance(t.subject, ox.NamedNode):
-            continue
+            return
         iri, p, o = t.subject.value, t.predicate.value, t.object
-        if candidates is not None and iri not in candidates:
-            continue
+        if self.candidates is not None and iri not in self.candidates:
+            return
         if p in IDENTIFIERS and isinstance(o, ox.Literal):
-            profile(iri).keys.add(f"{IDENTIFIERS[p]}={o.value}")
+            self._profile(iri).keys.add(f"{IDENTIFIERS[p]}={o.value}")
         elif p == SAME_AS and isinstance(o, ox.NamedNode) and o.value.startswith("http://www.wikidata.org/entity/"):
-            profile(iri).keys.add("wikidata=" + o.value.rsplit("/", 1)[1])
+            self._profile(iri).keys.add("wikidata=" + o.value.rsplit("/", 1)[1])
         elif p in WEBSITES and isinstance(o, ox.NamedNode):
             host = urlsplit(o.value).netloc.lower().removeprefix("www.")
             if host:
-                profile(iri).keys.add("website=" + host)
+                self._profile(iri).keys.add("website=" + host)
         elif p in NAMES and isinstance(o, ox.Literal) and normalise(o.value):
-            profile(iri).names.add(normalise(o.value))
-            profile(iri).labels.append(o.value)
+            self._profile(iri).names.add(normalise(o.value))
+            self._profile(iri).labels.append(o.value)
         if p in COMPARED:
-            profile(iri).values[p].add(o.value if isinstance(o, ox.Literal) else str(o))
-    return {iri: p for iri, p in found.items() if p.keys or p.names}
+            self._profile(iri).values[p].add(o.value if isinstance(o, ox.Literal) else str(o))
+
+    def profiles(self) -> dict[str, Profile]:
+        """Profiles of the IRIs that have a name or an identifier."""
+        return {iri: p for iri, p in self.found.items() if p.keys or p.names}
+
+
+def profiles(triples: list[ox.Triple] | ox.Store, candidates: set[str] | None = None) -> dict[str, Profile]:
+    builder = ProfileBuilder(candidates)
+    for t in triples.quads_for_pattern(None, None, None) if isinstance(triples, ox.Store) else triples:
+        builder.add(t)
+    return builder.profiles()
 
 
 def reconcile(ours: dict[str, Profile], theirs: dict[str, Profile]) -> list[Match]:
