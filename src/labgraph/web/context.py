@@ -6,6 +6,7 @@ interface); this module adds the label and address logic that pages share.
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,10 +20,20 @@ from labgraph.store.base import Store, Term
 from labgraph.uris import prefixes as own_prefixes
 
 LANGUAGES = ("fr", "en")
+#: Labels kept in memory: the vocabulary's (classes, properties, concepts), which every page
+#: uses; the data's own labels come with each resource's description or are asked for per page.
 LABEL_QUERY = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?s ?label WHERE { { ?s rdfs:label ?label } UNION { ?s skos:prefLabel ?label } FILTER(isIRI(?s)) }
+SELECT ?s ?label WHERE {
+  VALUES ?g { <%(base)sgraph/ontology> <%(base)sgraph/vocabularies> }
+  GRAPH ?g { { ?s rdfs:label ?label } UNION { ?s skos:prefLabel ?label } } FILTER(isIRI(?s))
+}
+"""
+LABELS_OF = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?s ?label WHERE { VALUES ?s { %s } { ?s rdfs:label ?label } UNION { ?s skos:prefLabel ?label } }
 """
 SEARCH_QUERY = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -45,7 +56,7 @@ class Site:
     manifest: dict[str, Any]
     release: Path  # the release directory whose dumps are served
     labels: dict[str, dict[str, str]] = field(default_factory=dict)  # iri -> lang -> label
-    search_index: list[tuple[str, str, str]] = field(default_factory=list)  # (folded text, text, iri)
+    _search_index: list[tuple[str, str, str]] | None = None  # (folded text, text, iri), built on first use
     prefixes: dict[str, str] = field(default_factory=dict)
     queries: dict[str, Any] = field(default_factory=dict)  # the catalogue, by name
 
@@ -56,15 +67,35 @@ class Site:
         self.queries = catalogue.load(folder, self.settings.base_uri) if folder.is_dir() else {}
         self.prefixes = {**STANDARD_PREFIXES, **own_prefixes(self.settings.base_uri)}
         self._by_length = sorted(self.prefixes.items(), key=lambda kv: -len(kv[1]))
-        for row in self.store.select(LABEL_QUERY):
+        self._lock = threading.Lock()
+        for row in self.store.select(LABEL_QUERY % {"base": self.settings.base_uri}):
             label = row["label"]
             self.labels.setdefault(row["s"].value, {}).setdefault(label.language or "", label.value)
-        seen = set()
-        for row in self.store.select(SEARCH_QUERY):
-            key = (row["s"].value, row["text"].value)
-            if key not in seen:
-                seen.add(key)
-                self.search_index.append((fold(row["text"].value), row["text"].value, row["s"].value))
+
+    @property
+    def search_index(self) -> list[tuple[str, str, str]]:
+        """Every name in the graph, folded for search; built once, at the first search."""
+        with self._lock:
+            if self._search_index is None:
+                seen, index = set(), []
+                for row in self.store.select(SEARCH_QUERY):
+                    key = (row["s"].value, row["text"].value)
+                    if key not in seen:
+                        seen.add(key)
+                        index.append((fold(row["text"].value), row["text"].value, row["s"].value))
+                self._search_index = index
+            return self._search_index
+
+    def labels_of(self, iris: list[str]) -> dict[str, dict[str, str]]:
+        """Labels of some data resources (a listing page), in one query."""
+        if not iris:
+            return {}
+        values = " ".join(f"<{iri}>" for iri in iris if ">" not in iri and " " not in iri)
+        found: dict[str, dict[str, str]] = {}
+        for row in self.store.select(LABELS_OF % values):
+            label = row["label"]
+            found.setdefault(row["s"].value, {}).setdefault(label.language or "", label.value)
+        return found
 
     # ------------------------------------------------------------------ names
 

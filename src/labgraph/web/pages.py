@@ -207,7 +207,8 @@ def render_resource(description: Description, lang: str, doc_stem: str) -> str:
     for st in incoming:
         back[_prop(st.predicate.value, lang)].append(_value(st.subject, lang, labels))
     incoming_sections = sorted((name, _unique(values)) for name, values in back.items())
-    documents = [(s.label(doc, lang), s.href(doc)) for doc in description.sources]
+    doc_labels = s.labels_of(description.sources)
+    documents = [(s.label(doc, lang, doc_labels), s.href(doc)) for doc in description.sources]
     alternates = [
         (media, url_for("resources.document", rest=f"{doc_stem}.{ext}"))
         for media, ext in EXTENSIONS.items()
@@ -425,18 +426,21 @@ def class_list(curie: str) -> str:
     if namespace is None or not local or any(c in local for c in '<>"{} \\^`|'):
         abort(404)
     cls = namespace + local
-    members = sorted(
-        {row["s"].value for row in s.store.select(_INSTANCES % cls)}, key=lambda iri: fold(s.label(iri, lang))
-    )
+    members = sorted({row["s"].value for row in s.store.select(_INSTANCES % cls)})
     if not members:
         abort(404)
+    # Sorted by label when the class is small enough to fetch every label; by IRI beyond.
+    labels = s.labels_of(members) if len(members) <= 5000 else {}
+    if labels:
+        members.sort(key=lambda iri: fold(s.label(iri, lang, labels)))
     pages = max(1, math.ceil(len(members) / PAGE_SIZE))
     try:
         page = max(1, min(pages, int(request.args.get("page", "1"))))
     except ValueError:
         page = 1
     chunk = members[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    rows = [(s.label(iri, lang), s.href(iri)) for iri in chunk]
+    labels = labels or s.labels_of(chunk)
+    rows = [(s.label(iri, lang, labels), s.href(iri)) for iri in chunk]
     return render_template(
         "class_list.html",
         lang=lang,
@@ -463,7 +467,9 @@ def search() -> str:
             if needle in folded and iri not in found:
                 found[iri] = text
         ranked = sorted(found.items(), key=lambda kv: (not fold(kv[1]).startswith(needle), fold(kv[1])))
-        hits = [(s.label(iri, lang), s.href(iri), text) for iri, text in ranked[:100]]
+        top = ranked[:100]
+        labels = s.labels_of([iri for iri, _ in top])
+        hits = [(s.label(iri, lang, labels), s.href(iri), text) for iri, text in top]
     return render_template("search.html", lang=lang, query=query, hits=hits)
 
 
