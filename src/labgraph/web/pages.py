@@ -200,7 +200,8 @@ def render_resource(description: Description, lang: str, doc_stem: str) -> str:
     for props in grouped.values():
         for name, values in props.items():
             if any(v.lang == lang for v in values):
-                props[name] = [v for v in values if v.lang in (lang, None)]
+                values = [v for v in values if v.lang in (lang, None)]
+            props[name] = sorted(values, key=lambda v: fold(v.text))
     order = [key for key, _ in GROUPS] + ["group_other"]
     sections = [(key, sorted(grouped[key].items())) for key in order if grouped.get(key)]
     back: dict[str, list[Value]] = defaultdict(list)
