@@ -7,30 +7,44 @@ import pyoxigraph as ox
 from labgraph.store.base import Term
 from labgraph.store.formats import QUAD_TYPES, RDF_FORMATS
 
-#: Everything about ?x: its statements in every graph (with blank-node values), incoming
+#: Everything about a resource: its statements in every graph (with blank-node values), incoming
 #: links, labels of its neighbours and properties, and the provenance of the graphs stating it.
-DESCRIBE_QUERY = """
+_DESCRIBE = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
-SELECT DISTINCT ?x ?s ?p ?o ?g WHERE {
-  { GRAPH ?g { ?x ?p ?o } BIND(?x AS ?s) }
-  UNION { GRAPH ?g { ?x ?q ?s . ?s ?p ?o FILTER(isBlank(?s)) } }
-  UNION { GRAPH ?g { ?s ?p ?x } BIND(?x AS ?o) }
-  UNION { { GRAPH ?h { ?x ?q ?s } } UNION { GRAPH ?h { ?s ?q ?x } }
-          UNION { GRAPH ?h { ?x ?s ?any } } UNION { GRAPH ?h { ?any ?s ?x } }
-          FILTER(isIRI(?s) && ?s != ?x)
-          VALUES ?p { rdfs:label skos:prefLabel }
-          GRAPH ?g { ?s ?p ?o } }
-  UNION { GRAPH ?s { ?x ?q ?any } BIND(prov:wasDerivedFrom AS ?p) GRAPH ?g { ?s ?p ?o } }
+SELECT DISTINCT ?s ?p ?o ?g WHERE {
+  { GRAPH ?g { $X ?p ?o } BIND($X AS ?s) }
+  UNION { GRAPH ?g { $X ?q ?s . ?s ?p ?o FILTER(isBlank(?s)) } }
+  UNION { GRAPH ?g { ?s ?p $X } BIND($X AS ?o) }
+  UNION { { SELECT DISTINCT ?s WHERE { { $X ?q ?s } UNION { ?s ?q $X } UNION { $X ?s ?any } UNION { ?any ?s $X }
+                                       FILTER(isIRI(?s) && ?s != $X) } }
+          { GRAPH ?g { ?s rdfs:label ?o } BIND(rdfs:label AS ?p) }
+          UNION { GRAPH ?g { ?s skos:prefLabel ?o } BIND(skos:prefLabel AS ?p) } }
+  UNION { GRAPH ?s { $X ?q ?any } BIND(prov:wasDerivedFrom AS ?p) GRAPH ?g { ?s ?p ?o } }
 }
 """
-SOURCES_QUERY = """
+_SOURCES = """
 PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX lg: <%s>
-SELECT DISTINCT ?x ?doc WHERE { { GRAPH ?g { ?x ?p ?o } ?g prov:wasDerivedFrom ?doc }
-  UNION { ?x prov:wasDerivedFrom ?doc } } ORDER BY ?doc
+SELECT DISTINCT ?doc WHERE { { GRAPH ?g { $X ?p ?o } ?g prov:wasDerivedFrom ?doc }
+  UNION { $X prov:wasDerivedFrom ?doc } } ORDER BY ?doc
 """
+
+
+def describe_query(iri: str) -> str:
+    """The resource's description query, with the IRI written in as a term.
+
+    The IRI is inlined rather than bound (Oxigraph's substitutions do not reach sub-queries,
+    and a VALUES join is applied after the sub-query has scanned): the neighbours are found
+    first, then their labels looked up, which keeps a description to a few index reads.
+    ``ox.NamedNode`` validates the IRI, and its N-Triples form is escaped.
+    """
+    return _DESCRIBE.replace("$X", str(ox.NamedNode(iri)))
+
+
+def sources_query(iri: str) -> str:
+    """The source documents stating anything about the resource."""
+    return _SOURCES.replace("$X", str(ox.NamedNode(iri)))
 
 
 def term_of(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Term:

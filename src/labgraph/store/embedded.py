@@ -17,7 +17,7 @@ from labgraph.errors import LabgraphError
 from labgraph.namespaces import STANDARD_PREFIXES
 from labgraph.store import policy
 from labgraph.store.base import Description, QueryFailed, QueryRequest, QueryResult, Statement, Term
-from labgraph.store.common import DESCRIBE_QUERY, SOURCES_QUERY, serialize_quads, term_of
+from labgraph.store.common import describe_query, serialize_quads, sources_query, term_of
 from labgraph.store.formats import RDF_FORMATS, RESULTS_FORMATS
 from labgraph.store.pool import WorkerPool
 from labgraph.store.worker import Job, LoadSpec, open_store
@@ -83,14 +83,11 @@ class EmbeddedStore:
 
     def describe(self, iri: str, media_type: str | None = None) -> Description | None:
         node = ox.NamedNode(iri)
-        rows = list(self._local.query(DESCRIBE_QUERY, substitutions={ox.Variable("x"): node}))
+        rows = list(self._local.query(describe_query(iri)))
         if not any(r["s"] == node or r["o"] == node for r in rows):
             return None
         quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
-        sources = [
-            r["doc"].value
-            for r in self._local.query(SOURCES_QUERY % self.prefixes["lg"], substitutions={ox.Variable("x"): node})
-        ]
+        sources = [r["doc"].value for r in self._local.query(sources_query(iri))]
         body = None
         if media_type is not None:
             body = self._serialize(quads, media_type)

@@ -37,7 +37,7 @@ from labgraph.store.base import (
     StoreUnavailable,
     Term,
 )
-from labgraph.store.common import DESCRIBE_QUERY, SOURCES_QUERY, serialize_quads, term_of
+from labgraph.store.common import describe_query, serialize_quads, sources_query, term_of
 from labgraph.store.formats import RDF_FORMATS, RDFLIB_RESULTS, RESULTS_FORMATS
 from labgraph.uris import prefixes as own_prefixes
 
@@ -187,13 +187,11 @@ class RemoteStore:
 
     def describe(self, iri: str, media_type: str | None = None) -> Description | None:
         node = ox.NamedNode(iri)
-        bound = DESCRIBE_QUERY.replace("WHERE {", f"WHERE {{ VALUES ?x {{ {node} }}", 1)
-        rows = self._select(bound)
+        rows = self._select(describe_query(iri))
         if not any(r.get("s") == node or r.get("o") == node for r in rows):
             return None
         quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows if {"s", "p", "o", "g"} <= set(r)]  # type: ignore[arg-type]
-        sources_query = (SOURCES_QUERY % self.prefixes["lg"]).replace("WHERE {", f"WHERE {{ VALUES ?x {{ {node} }}", 1)
-        sources = [r["doc"].value for r in self._select(sources_query)]
+        sources = [r["doc"].value for r in self._select(sources_query(iri))]
         statements = [
             Statement(term_of(q.subject), term_of(q.predicate), term_of(q.object), q.graph_name.value) for q in quads
         ]
