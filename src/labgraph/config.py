@@ -76,9 +76,10 @@ class Settings:
         5.0, "Connection timeout towards a remote SPARQL server; reading is bounded by query_timeout_s."
     )
     store_memory: bool = _setting(
-        False,
-        "Load the release into memory in every serving process instead of opening the build's on-disk "
-        "store read-only (faster queries, slower start, more memory).",
+        True,
+        "Load the release into memory in each serving process (queries about 3x faster than on disk, "
+        "measured in benchmarks/RESULTS.md; start-up grows with the data). false opens the build's on-disk "
+        "store read-only instead: instant start, slower queries.",
     )
     cache_max_age: int = _setting(300, "Seconds clients and proxies may cache pages and data (Cache-Control).")
 

@@ -111,7 +111,10 @@ class Store(Protocol):
         """Whether any statement has the IRI as subject or object."""
 
     def describe(self, iri: str, media_type: str | None = None) -> Description | None:
-        """The resource's statements in every graph, or None if the store never mentions it."""
+        """The resource's statements in every graph, or None if the store never mentions it.
+
+        With a media type, only ``body`` is filled (the serialized document); without one,
+        ``statements`` and ``sources`` are, for pages to render."""
 
     def count(self, sparql_select_count: str) -> int:
         """Run a trusted ``SELECT (COUNT(...) AS ?n)`` query written by labgraph itself."""

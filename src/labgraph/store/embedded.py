@@ -87,14 +87,13 @@ class EmbeddedStore:
         if not any(r["s"] == node or r["o"] == node for r in rows):
             return None
         quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
+        if media_type is not None:  # a data document: its bytes are all the caller needs
+            return Description(iri, [], [], self._serialize(quads, media_type))
         sources = [r["doc"].value for r in self._local.query(sources_query(iri))]
-        body = None
-        if media_type is not None:
-            body = self._serialize(quads, media_type)
         statements = [
             Statement(term_of(q.subject), term_of(q.predicate), term_of(q.object), q.graph_name.value) for q in quads
         ]
-        return Description(iri, statements, sources, body)
+        return Description(iri, statements, sources, None)
 
     def select(self, sparql: str) -> list[dict[str, Term]]:
         results = self._local.query(sparql)

@@ -191,12 +191,13 @@ class RemoteStore:
         if not any(r.get("s") == node or r.get("o") == node for r in rows):
             return None
         quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows if {"s", "p", "o", "g"} <= set(r)]  # type: ignore[arg-type]
+        if media_type is not None:
+            return Description(iri, [], [], self._serialize(quads, media_type))
         sources = [r["doc"].value for r in self._select(sources_query(iri))]
         statements = [
             Statement(term_of(q.subject), term_of(q.predicate), term_of(q.object), q.graph_name.value) for q in quads
         ]
-        body = None if media_type is None else self._serialize(quads, media_type)
-        return Description(iri, statements, sources, body)
+        return Description(iri, statements, sources, None)
 
     def graph_document(self, graph: str, media_type: str) -> bytes:
         rows = self._select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
