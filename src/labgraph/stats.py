@@ -6,7 +6,7 @@ are computed once here with SPARQL over the store rather than by walking triples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -44,7 +44,7 @@ class Stats:
     by_class: list[tuple[str, int]]
     by_graph: list[tuple[str, int, int, str | None]]  # graph, triples, subjects, source
     by_property: list[tuple[str, int]]
-    linksets: list[tuple[str, str, int]] = ()  # type: ignore[assignment]  # predicate, target space, links
+    linksets: list[tuple[str, str, int]] = field(default_factory=list)  # predicate, target space, links
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -127,5 +127,3 @@ class Store(Protocol):
 
     def close(self) -> None: ...
 
-
-_ = QueryRejected  # re-exported: callers catch it from here
