@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: run test install build validate stats serve lint clean
+.PHONY: run test install build validate stats serve lint clean bench
 
 # Build and validate the graph, then serve it on http://127.0.0.1:8080/ (Ctrl-C to stop).
 run: install build serve
@@ -42,3 +42,11 @@ lint: install
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache
+
+# Benchmarks: writes benchmarks/results/*.json and benchmarks/RESULTS.md (see benchmarks/run.py).
+# SIZES=10k,100k,1m adds the 1M-quad graph (slow). Virtuoso rows need `apt-get install virtuoso-opensource`.
+SIZES ?= 10k,100k
+bench: install
+	$(BIN)/pip install --quiet -r benchmarks/requirements.txt
+	@command -v virtuoso-t >/dev/null || echo "virtuoso-t not found: the Virtuoso rows will be skipped (apt-get install virtuoso-opensource)"
+	$(BIN)/python benchmarks/run.py --sizes $(SIZES)

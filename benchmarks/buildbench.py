@@ -1,0 +1,90 @@
+"""labgraph's build steps timed on a generated project: ``python benchmarks/buildbench.py PROJECT STEPS``.
+
+STEPS is a comma-separated list among ``load`` (``labgraph.sources.load``: parse every Turtle
+file with Oxigraph and load it into the in-memory store, the build's parse-and-load), ``native``
+(the same files through ``pyoxigraph.Store.load`` alone, for comparison),
+``consistency``, ``stats``, ``shacl`` (``labgraph.validation``: convert the store to an rdflib
+Graph, then pySHACL with the project's shapes, as ``labgraph build`` does) and ``build``
+(``labgraph.build.run_build`` without SHACL, end to end: every dump, the on-disk store, the
+manifest). Each finished step prints one JSON line, so a step cut by the caller's time limit
+still leaves the earlier ones.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import harness  # noqa: E402
+
+
+def emit(step: str, **values: object) -> None:
+    print(json.dumps({"step": step, **values, "memory": harness.self_memory_mb()}), flush=True)
+
+
+def main() -> int:
+    from labgraph import consistency, sources, stats
+    from labgraph.build import run_build
+    from labgraph.config import Settings
+    from labgraph.namespaces import STANDARD_PREFIXES
+    from labgraph.rdfconvert import to_graph
+    from labgraph.uris import prefixes as own_prefixes
+    from labgraph.validation import load_shapes, validate_graph
+
+    project, steps = Path(sys.argv[1]), sys.argv[2].split(",")
+    with tempfile.TemporaryDirectory(prefix="lgbench-build-") as scratch:
+        settings = Settings.load({"project_dir": project, "build_dir": Path(scratch) / "build"}, environ={})
+        started = time.perf_counter()
+        dataset = sources.load(settings)
+        seconds = time.perf_counter() - started
+        quads = len(dataset)
+        emit("load", seconds=round(seconds, 3), quads=quads, per_s=round(quads / seconds),
+             files=len(dataset.files))
+        if "native" in steps:
+            # The same files parsed and loaded by pyoxigraph alone, without per-triple Python work.
+            import pyoxigraph as ox
+
+            started = time.perf_counter()
+            store = ox.Store()
+            for source in sources.discover(settings):
+                graph = ox.NamedNode(dataset.graph_iri(source.graph_name))
+                store.load(path=str(source.path), format=ox.RdfFormat.TURTLE, to_graph=graph)
+            seconds = time.perf_counter() - started
+            emit("native", seconds=round(seconds, 3), quads=len(store), per_s=round(len(store) / seconds))
+            del store
+        if "consistency" in steps:
+            started = time.perf_counter()
+            consistency.check(dataset)
+            emit("consistency", seconds=round(time.perf_counter() - started, 3))
+        if "stats" in steps:
+            started = time.perf_counter()
+            stats.compute(dataset.store, settings.base_uri)
+            emit("stats", seconds=round(time.perf_counter() - started, 3))
+        if "shacl" in steps:
+            started = time.perf_counter()
+            graph = to_graph(dataset.store)
+            convert = time.perf_counter() - started
+            shapes = load_shapes(settings)
+            prefixes = {**STANDARD_PREFIXES, **own_prefixes(settings.base_uri)}
+            started = time.perf_counter()
+            report = validate_graph(graph, shapes, prefixes)
+            validate = time.perf_counter() - started
+            emit("shacl", to_rdflib_s=round(convert, 3), validate_s=round(validate, 3),
+                 seconds=round(convert + validate, 3), conforms=report.conforms,
+                 violations=len(report.violations), warnings=len(report.warnings))
+            del graph
+        del dataset
+        if "build" in steps:
+            started = time.perf_counter()
+            result = run_build(settings, validate=False)
+            emit("build", seconds=round(time.perf_counter() - started, 3), quads=result.stats.quads)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
