@@ -354,7 +354,8 @@ def section_load(runs: dict[str, dict[str, Any]]) -> list[str]:
             mem = system.get("memory", {})
             lines.append(
                 f"| {LABELS[name]} | {size} | {_fmt(load['seconds'])} | "
-                f"{load['per_s']:,} | {_fmt(after_load)} | {_fmt(mem.get('rss_mb'))} ({_fmt(mem.get('peak_mb'))}) | "
+                f"{'–' if load['what'].startswith('server start') else format(load['per_s'], ',')} | "
+                f"{_fmt(after_load)} | {_fmt(mem.get('rss_mb'))} ({_fmt(mem.get('peak_mb'))}) | "
                 f"{load['what']} |"
             )
     return lines
