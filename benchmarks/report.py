@@ -417,6 +417,9 @@ def section_checks(runs: dict[str, dict[str, Any]]) -> list[str]:
             for q, r in system.get("queries", {}).items():
                 if not r.get("ok"):
                     lines.append(f"- {size}, {name}, {q}: error {r.get('status', '')} {str(r.get('error'))[:200]}")
+            if system.get("publish_error"):
+                lines.append(f"- {size}, `labgraph publish` into the Oxigraph server failed "
+                             f"({system['publish_error'][:300]}); the server was loaded with `oxigraph load` instead")
             shipped = system.get("as_shipped")
             if shipped and not shipped.get("works"):
                 lines.append(f"- {size}, labgraph on Virtuoso *as shipped* does not start: "
@@ -440,6 +443,7 @@ def render(runs: dict[str, dict[str, Any]]) -> str:
         "- runs: " + "; ".join(
             f"{size} on {run['date']} ({run['config']['reps']} repetitions after {run['config']['warmups']} "
             f"warm-ups, throughput {run['config']['clients']} clients × {run['config']['seconds']:g} s)"
+            + "".join(f", then {', '.join(u['parts'])} re-measured on {u['date']}" for u in run.get("updates", []))
             for size, run in runs.items()),
         "- data: " + "; ".join(
             f"{size}: {run['generated']['quads']:,} quads in {run['generated']['documents']} source-document graphs "
