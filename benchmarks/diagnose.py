@@ -57,7 +57,8 @@ def queries_section(release: Path, memory: bool, settings: Any, queries: list[ha
 
     def job(text: str, media: str, single: bool) -> Any:
         return worker.Job(text=text, media_type=media, default_graphs=(), named_graphs=(),
-                          max_rows=settings.max_rows, single_pass=single, prefixes=own_prefixes(settings.base_uri))
+                          max_rows=settings.max_rows, single_pass=single, select=harness.query_form(text) == "SELECT",
+                          prefixes=own_prefixes(settings.base_uri))
 
     per_query: dict[str, Any] = {}
     for query in queries:

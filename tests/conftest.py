@@ -204,10 +204,13 @@ def canary():  # type: ignore[no-untyped-def]
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802
             hits.append(self.path)
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            body = b'{"head":{"vars":["s"]},"results":{"bindings":[]}}'
             self.send_response(200)
             self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(b'{"head":{"vars":["s"]},"results":{"bindings":[]}}')
+            self.wfile.write(body)
 
         do_POST = do_GET  # noqa: N815
 

@@ -59,6 +59,7 @@ class EmbeddedStore:
             named_graphs=request.named_graphs,
             max_rows=s.max_rows,
             single_pass=info.limit is not None and info.limit <= s.max_rows,
+            select=form is policy.QueryForm.SELECT,
             prefixes=self.prefixes,
             base_iri=request.base_iri,
         )

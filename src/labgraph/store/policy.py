@@ -11,6 +11,7 @@ tokens it refuses.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -77,8 +78,12 @@ def unescape(text: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
 
 
+@functools.lru_cache(maxsize=256)
 def inspect(text: str, *, max_bytes: int, max_nesting: int, service_allowlist: tuple[str, ...] = ()) -> QueryInfo:
-    """Refuse what the endpoint never runs; describe the rest. Raises QueryRejected."""
+    """Refuse what the endpoint never runs; describe the rest. Raises QueryRejected.
+
+    Cached: the web layer and the store both ask about the same text (the store cannot trust
+    that its caller did), and clients repeat their queries. Refusals are not cached."""
     if not text.strip():
         raise QueryRejected("the query is empty", 400)
     size = len(text.encode("utf-8"))

@@ -7,6 +7,8 @@ The worker loads the release into memory once, then answers jobs from its pipe u
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 from dataclasses import dataclass
 from itertools import islice
@@ -14,11 +16,9 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Variable
-from rdflib.query import Result
 
-from labgraph.rdfconvert import to_rdflib_term
-from labgraph.store.formats import RDF_FORMATS, RDFLIB_RESULTS, RESULTS_FORMATS
+from labgraph.store.formats import RDF_FORMATS, RESULTS_FORMATS
+from labgraph.store.policy import cap_rows
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ class Job:
     named_graphs: tuple[str, ...]
     max_rows: int
     single_pass: bool  # the query's own LIMIT keeps it within max_rows
+    select: bool  # a SELECT query: its rows are capped at max_rows
     prefixes: dict[str, str]
     base_iri: str | None = None
 
@@ -92,11 +93,24 @@ def serve(conn: Connection, spec: LoadSpec) -> None:
 
 
 def execute(store: ox.Store, job: Job) -> Outcome:
-    results = store.query(job.text, **_dataset(job))
+    """Run the job's query once, and serialize its result with Oxigraph.
+
+    A SELECT whose own LIMIT does not bound it is run with its outermost LIMIT lowered (or
+    added) to ``max_rows + 1``: one evaluation tells whether the result fits, and Oxigraph's
+    serializer writes it. Only a result that does not fit is run a second time, capped at
+    ``max_rows``.
+    """
+    capped = not job.single_pass and job.select
+    results = _run(store, job, cap_rows(job.text, job.max_rows + 1) if capped else job.text)
     if isinstance(results, ox.QueryBoolean):
         return Outcome(results.serialize(format=RESULTS_FORMATS[job.media_type]), None, False, "boolean")
     if isinstance(results, ox.QuerySolutions):
-        return _solutions(store, job, results)
+        fmt = RESULTS_FORMATS[job.media_type]
+        body = results.serialize(format=fmt)
+        if capped and exceeds(body, fmt, job.max_rows):
+            body = _run(store, job, cap_rows(job.text, job.max_rows)).serialize(format=fmt)
+            return Outcome(body, job.max_rows, True, "solutions")
+        return Outcome(body, exact_rows(body, fmt), False, "solutions")
     triples = list(islice(results, job.max_rows + 1))
     truncated = len(triples) > job.max_rows
     triples = triples[: job.max_rows]
@@ -104,25 +118,41 @@ def execute(store: ox.Store, job: Job) -> Outcome:
     return Outcome(body, len(triples), truncated, "graph")
 
 
-def _solutions(store: ox.Store, job: Job, results: ox.QuerySolutions) -> Outcome:
-    fmt = RESULTS_FORMATS[job.media_type]
-    if job.single_pass:
-        return Outcome(results.serialize(format=fmt), None, False, "solutions")
-    # Oxigraph's serializers cannot stop at a row count, so count first: when the result fits
-    # (nearly always) run the query again and let Oxigraph serialize it; when it does not,
-    # write the first max_rows solutions with rdflib's serializers.
-    variables = results.variables
-    rows = list(islice(results, job.max_rows + 1))
-    if len(rows) <= job.max_rows:
-        again = store.query(job.text, **_dataset(job))
-        return Outcome(again.serialize(format=fmt), len(rows), False, "solutions")
-    result = Result("SELECT")
-    result.vars = [Variable(v.value) for v in variables]
-    result.bindings = [
-        {Variable(v.value): to_rdflib_term(row[v]) for v in variables if row[v] is not None}
-        for row in rows[: job.max_rows]
-    ]
-    return Outcome(result.serialize(format=RDFLIB_RESULTS[job.media_type]), job.max_rows, True, "solutions")
+def _run(store: ox.Store, job: Job, text: str) -> ox.QueryResults:
+    try:
+        return store.query(text, **_dataset(job))
+    except SyntaxError:
+        if text == job.text:
+            raise
+        # Report the error at its position in the client's own text, not in the capped one.
+        return store.query(job.text, **_dataset(job))
+
+
+def exact_rows(body: bytes, fmt: ox.QueryResultsFormat) -> int | None:
+    """The number of solutions, when the bytes tell it exactly: XML and TSV escape the ``<``
+    and the newlines of literals, so their row markers only mark rows."""
+    if fmt == ox.QueryResultsFormat.XML:
+        return body.count(b"<result>")
+    if fmt == ox.QueryResultsFormat.TSV:
+        return body.count(b"\n") - 1
+    return None
+
+
+def exceeds(body: bytes, fmt: ox.QueryResultsFormat, limit: int) -> bool:
+    """Whether a serialized result holds more than ``limit`` solutions.
+
+    In JSON and CSV, counting the row separators' bytes gives an upper bound (a literal may
+    contain them) that settles nearly every result; a parser counts the rest exactly.
+    """
+    rows = exact_rows(body, fmt)
+    if rows is not None:
+        return rows > limit
+    json = fmt == ox.QueryResultsFormat.JSON
+    if (body.count(b"},{") + 1 if json else body.count(b"\n") - 1) <= limit:
+        return False
+    if json:
+        return sum(1 for _ in ox.parse_query_results(body, format=fmt)) > limit
+    return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8"), newline=""))) - 1 > limit
 
 
 def _dataset(job: Job) -> dict[str, object]:
