@@ -65,18 +65,22 @@ class LiveServer:
 
         import waitress
 
-        from labgraph.serve import open_app
+        from labgraph.live import LiveApp
 
-        self.app, self.store = open_app(settings, extra_files)
+        self.app = LiveApp(settings, extra_files)
         self.server = waitress.create_server(self.app, host="127.0.0.1", port=0, threads=8, ident="labgraph")
         self.port = self.server.effective_port  # type: ignore[union-attr]
         self.url = f"http://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
 
+    @property
+    def store(self):  # type: ignore[no-untyped-def]
+        return self.app.store
+
     def close(self) -> None:
         self.server.close()
-        self.store.close()
+        self.app.close()
 
 
 @pytest.fixture(scope="session")

@@ -82,6 +82,16 @@ class Settings:
         "store read-only instead: instant start, slower queries.",
     )
     cache_max_age: int = _setting(300, "Seconds clients and proxies may cache pages and data (Cache-Control).")
+    document_cache_mb: int = _setting(
+        64,
+        "Memory (MB) each server process keeps for resource documents and pages already produced; "
+        "a release never changes, so they stay valid until the next build. 0 turns the cache off.",
+    )
+    reload_interval_s: float = _setting(
+        2.0,
+        "How often the server checks build_dir/current for a new build, which it then serves without "
+        "a restart. 0 turns the check off.",
+    )
 
     def __post_init__(self) -> None:
         if not self.base_uri.endswith("/") or "://" not in self.base_uri:
@@ -95,6 +105,8 @@ class Settings:
             raise ConfigError(f"store must be oxigraph, oxigraph:PATH or sparql:QUERY_URL, not {self.store!r}")
         if self.query_timeout_s <= 0 or self.worker_wait_s < 0:
             raise ConfigError("query_timeout_s must be positive and worker_wait_s not negative")
+        if self.document_cache_mb < 0 or self.reload_interval_s < 0:
+            raise ConfigError("document_cache_mb and reload_interval_s must not be negative")
 
     @property
     def ontology_dir(self) -> Path:

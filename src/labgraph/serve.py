@@ -1,5 +1,5 @@
 """``labgraph serve``: the publisher on a production WSGI server (waitress), never Flask's
-development server, on the embedded store loaded from the last successful build."""
+development server, on the last successful build, and on each new one as it lands."""
 
 from __future__ import annotations
 
@@ -43,9 +43,11 @@ def open_app(settings: Settings, extra_files: tuple[Path, ...] = ()):  # type: i
 def serve(settings: Settings, extra_files: tuple[Path, ...] = ()) -> None:
     import waitress
 
+    from labgraph.live import LiveApp
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     _check_port(settings.host, settings.port)
-    app, store = open_app(settings, extra_files)
+    app = LiveApp(settings, extra_files)
     try:
         waitress.serve(
             app,
@@ -57,7 +59,7 @@ def serve(settings: Settings, extra_files: tuple[Path, ...] = ()) -> None:
             clear_untrusted_proxy_headers=True,
         )
     finally:
-        store.close()
+        app.close()
 
 
 def _check_port(host: str, port: int) -> None:

@@ -18,6 +18,7 @@ from labgraph.config import Settings
 from labgraph.namespaces import STANDARD_PREFIXES
 from labgraph.store.base import Store, Term
 from labgraph.uris import prefixes as own_prefixes
+from labgraph.web.cache import DocumentCache
 
 LANGUAGES = ("fr", "en")
 #: Labels kept in memory: the vocabulary's (classes, properties, concepts), which every page
@@ -59,10 +60,12 @@ class Site:
     _search_index: list[tuple[str, str, str]] | None = None  # (folded text, text, iri), built on first use
     prefixes: dict[str, str] = field(default_factory=dict)
     queries: dict[str, Any] = field(default_factory=dict)  # the catalogue, by name
+    documents: DocumentCache = field(init=False)  # documents and pages already produced
 
     def __post_init__(self) -> None:
         from labgraph import catalogue
 
+        self.documents = DocumentCache(self.settings.document_cache_mb * 1024 * 1024)
         folder = self.settings.project_dir / "queries"
         self.queries = catalogue.load(folder, self.settings.base_uri) if folder.is_dir() else {}
         self.prefixes = {**STANDARD_PREFIXES, **own_prefixes(self.settings.base_uri)}

@@ -71,11 +71,15 @@ def ontology_document(ext: str) -> Response:
     media_type = BY_EXTENSION.get(ext)
     if media_type is None:
         return error_response(request, 404, f"no {ext} representation of the ontology")
-    if media_type == "text/html":
-        body: str | bytes = render_ontology(reader_language())
-    else:
-        body = s.store.graph_document(s.settings.base_uri + "graph/ontology", media_type)
-    return _document_response(body, media_type, "ontology", alternates_of=None)
+    lang = reader_language() if media_type == "text/html" else ""
+
+    def produce() -> bytes:
+        if media_type == "text/html":
+            return render_ontology(lang).encode("utf-8")
+        return s.store.graph_document(s.settings.base_uri + "graph/ontology", media_type)
+
+    body = s.documents.get(("ontology", media_type, lang), produce)
+    return _document_response(body or b"", media_type, "ontology", alternates_of=None)
 
 
 def _see_other(thing_path: str) -> Response:
@@ -111,13 +115,16 @@ def document(rest: str) -> Response:
     iri = s.settings.base_uri + thing_path
     if not SAFE_PATH.match(thing_path):
         return error_response(request, 404, f"no resource at {request.path}", media_type=media_type)
-    lang = reader_language()
-    if media_type == "text/html":
-        description = s.store.describe(iri)
-        body: str | bytes | None = None if description is None else render_resource(description, lang, stem)
-    else:
+    lang = reader_language() if media_type == "text/html" else ""
+
+    def produce() -> bytes | None:
+        if media_type == "text/html":
+            description = s.store.describe(iri)
+            return None if description is None else render_resource(description, lang, stem).encode("utf-8")
         description = s.store.describe(iri, media_type)
-        body = None if description is None else description.body
+        return None if description is None else description.body
+
+    body = s.documents.get((thing_path, media_type, lang), produce)
     if body is None:
         return error_response(request, 404, f"no resource <{iri}>", media_type=media_type)
     response = _document_response(body, media_type, stem, alternates_of=stem)
