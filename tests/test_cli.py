@@ -135,6 +135,73 @@ def test_serve_runs_a_production_server_and_refuses_a_busy_port(built, real_sett
         server.wait(timeout=20)
 
 
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def test_serve_with_several_processes_shares_the_port_and_replaces_a_process_that_dies(
+    built, real_settings: Settings  # type: ignore[no-untyped-def]
+) -> None:
+    import signal
+    import time
+
+    import requests
+
+    port = _free_port()
+    env = {
+        **os.environ,
+        "LABGRAPH_PROJECT_DIR": str(real_settings.project_dir),
+        "LABGRAPH_BUILD_DIR": str(real_settings.build_dir),
+        "LABGRAPH_QUERY_WORKERS": "1",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "labgraph", "serve", "--port", str(port), "--processes", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/sparql"
+    query = {"query": "ASK { ?s ?p ?o }"}
+
+    def answers() -> bool:
+        try:
+            return requests.get(url, params=query, timeout=5).status_code == 200
+        except requests.ConnectionError:
+            return False
+
+    def wait_for(condition, what: str) -> None:  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + 60
+        while not condition():
+            assert time.monotonic() < deadline, what
+            time.sleep(0.2)
+
+    try:
+        wait_for(answers, "server did not start")
+        wait_for(lambda: len(_children(server.pid)) == 2, "two server processes")
+        first, second = sorted(_children(server.pid))
+        os.kill(first, signal.SIGKILL)
+        assert all(answers() for _ in range(20))  # the other process goes on answering
+        wait_for(lambda: len(_children(server.pid)) == 2 and first not in _children(server.pid), "a replacement")
+        assert second in _children(server.pid)
+        wait_for(answers, "the replacement answers")
+        processes = _children(server.pid)
+        processes |= {grandchild for child in processes for grandchild in _children(child)}  # query workers
+        assert len(processes) >= 4
+    finally:
+        server.terminate()
+        assert server.wait(timeout=30) == 0
+    wait_for(lambda: not any(Path(f"/proc/{pid}").exists() for pid in processes), "every process stopped")
+    assert not answers()
+
+
 def test_serve_without_a_build_says_so(project_settings: Settings) -> None:
     done = labgraph(project_settings, "serve", "--port", str(_free_port()))
     assert done.returncode == 1

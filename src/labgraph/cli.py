@@ -172,6 +172,7 @@ def stats_command(settings: Settings, fmt: str) -> None:
 @main.command()
 @click.option("--host", help="Address to listen on (default from the configuration: 127.0.0.1).")
 @click.option("--port", type=int, help="Port to listen on (default 8080).")
+@click.option("--processes", type=int, help="Server processes sharing the port (default 1; about one per core).")
 @click.option(
     "--load",
     "extra",
@@ -181,11 +182,14 @@ def stats_command(settings: Settings, fmt: str) -> None:
 )
 @click.pass_obj
 @_reports_errors
-def serve(settings: Settings, host: str | None, port: int | None, extra: tuple[Path, ...]) -> None:
+def serve(
+    settings: Settings, host: str | None, port: int | None, processes: int | None, extra: tuple[Path, ...]
+) -> None:
     """Serve the last build: SPARQL endpoint, resource pages and data, dumps (waitress)."""
     from labgraph.serve import serve as run_server
 
-    settings = settings.replace(**{k: v for k, v in {"host": host, "port": port}.items() if v is not None})
+    chosen = {"host": host, "port": port, "processes": processes}
+    settings = settings.replace(**{k: v for k, v in chosen.items() if v is not None})
     click.echo(
         f"labgraph serving {settings.build_dir / CURRENT} on http://{settings.host}:{settings.port}/ "
         f"(SPARQL at /sparql); Ctrl-C to stop",

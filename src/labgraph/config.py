@@ -42,6 +42,11 @@ class Settings:
     host: str = _setting("127.0.0.1", "Address the server listens on.")
     port: int = _setting(8080, "Port the server listens on.")
     threads: int = _setting(8, "Request threads of the WSGI server.")
+    processes: int = _setting(
+        1,
+        "Server processes accepting on the same socket (Unix). Each loads the release and has its own "
+        "query workers, so memory grows with it; use about one per core.",
+    )
     query_timeout_s: float = _setting(
         10.0,
         "Longest a SPARQL query may run. The worker process running it is killed at the deadline and "
@@ -98,7 +103,9 @@ class Settings:
             raise ConfigError(f"base_uri must be an absolute URI ending with '/': {self.base_uri!r}")
         if not 0 <= self.port < 65536:
             raise ConfigError(f"port must be between 0 and 65535: {self.port}")
-        for name in ("threads", "max_rows", "max_query_bytes", "max_url_bytes", "max_nesting", "query_workers"):
+        positive = ("threads", "processes", "max_rows", "max_query_bytes", "max_url_bytes", "max_nesting")
+        positive += ("query_workers",)
+        for name in positive:
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1: {getattr(self, name)}")
         if not (self.store == "oxigraph" or self.store.startswith(("oxigraph:", "sparql:"))):
