@@ -9,13 +9,15 @@ from typing import Any
 
 from harness import BENCH, geomean
 
-ORDER = ["pyoxigraph-memory", "pyoxigraph-disk", "labgraph-disk", "labgraph-memory", "oxigraph-server",
+ORDER = ["pyoxigraph-memory", "pyoxigraph-disk", "labgraph-disk", "labgraph-memory", "labgraph-processes",
+         "oxigraph-server",
          "labgraph-oxigraph", "virtuoso", "labgraph-virtuoso", "rdflib", "rdflib-endpoint"]
 LABELS = {
     "pyoxigraph-memory": "pyoxigraph in process, memory",
     "pyoxigraph-disk": "pyoxigraph in process, disk",
     "labgraph-disk": "**labgraph**, embedded store on disk",
     "labgraph-memory": "**labgraph**, embedded store in memory",
+    "labgraph-processes": "**labgraph**, in memory, 2 server processes",
     "oxigraph-server": "Oxigraph server",
     "labgraph-oxigraph": "**labgraph** on Oxigraph server",
     "virtuoso": "Virtuoso",
@@ -112,10 +114,11 @@ def targets(runs: dict[str, dict[str, Any]]) -> list[tuple[str, str, str, str]]:
     def modes(size: str) -> list[tuple[str, str]]:
         default = runs.get(size, {}).get("labgraph_default", "labgraph-memory")
         out = []
-        for name in ("labgraph-memory", "labgraph-disk"):
+        described = {"labgraph-memory": "in memory", "labgraph-disk": "on disk",
+                     "labgraph-processes": "in memory, 2 processes"}
+        for name, what in described.items():
             if system(size, name).get("queries"):
-                out.append((name, ("in memory" if name == "labgraph-memory" else "on disk")
-                            + (" (the default)" if name == default else "")))
+                out.append((name, what + (" (the default)" if name == default else "")))
         return out
 
     for size in ("100k", "1m"):

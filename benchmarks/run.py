@@ -40,6 +40,7 @@ SYSTEMS = {
     "pyoxigraph-disk": "pyoxigraph in process, on-disk RocksDB store opened read-only",
     "labgraph-disk": "labgraph serve, embedded store on disk (the default)",
     "labgraph-memory": "labgraph serve, embedded store in memory (store_memory = true)",
+    "labgraph-processes": "labgraph serve --processes 2, embedded store in memory",
     "oxigraph-server": "Oxigraph server (oxigraph serve) over HTTP",
     "labgraph-oxigraph": "labgraph serve on the Oxigraph server (--store sparql:…/query, loaded by labgraph publish)",
     "virtuoso": "Virtuoso over HTTP (/sparql)",
@@ -155,11 +156,11 @@ class Run:
         return out
 
     def labgraph(self, name: str, store: str, *, memory: bool = False, form_post: bool = False,
-                 timeout_s: float | None = None) -> harness.Server:
+                 timeout_s: float | None = None, processes: int = 1) -> harness.Server:
         port = harness.free_port()
         command = [str(BIN / "labgraph")] if not form_post else [sys.executable, str(BENCH / "labgraph_form_post.py")]
         argv = command + ["--project-dir", str(ROOT), "--build-dir", str(self.folder / "build"), "--store", store,
-                          "serve", "--port", str(port)]
+                          "serve", "--port", str(port), "--processes", str(processes)]
         env = harness.clean_env(LABGRAPH_STORE_MEMORY="true" if memory else "false")
         if timeout_s is not None:
             env["LABGRAPH_QUERY_TIMEOUT_S"] = str(timeout_s)
@@ -219,8 +220,9 @@ class Run:
         return result
 
     def labgraph_embedded(self, system: str) -> dict[str, Any]:
-        memory = system == "labgraph-memory"
-        server = self.labgraph(system, f"oxigraph:{self.release}", memory=memory)
+        memory = system in ("labgraph-memory", "labgraph-processes")
+        processes = 2 if system == "labgraph-processes" else 1
+        server = self.labgraph(system, f"oxigraph:{self.release}", memory=memory, processes=processes)
         try:
             ready = self.labgraph_ready(server)
             loaded = harness.memory_mb(server.process.pid)
@@ -452,7 +454,7 @@ class Run:
             try:
                 if system in IN_PROCESS:
                     record["systems"][system] = self.in_process(system)
-                elif system in ("labgraph-disk", "labgraph-memory"):
+                elif system in ("labgraph-disk", "labgraph-memory", "labgraph-processes"):
                     record["systems"][system] = self.labgraph_embedded(system)
                 elif system == "oxigraph-server":
                     record["systems"][system] = self.oxigraph_peer(system)
