@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pyoxigraph as ox
 
 from labgraph.store.base import Term
@@ -24,6 +26,7 @@ SELECT DISTINCT ?s ?p ?o ?g WHERE {
   UNION { GRAPH ?s { $X ?q ?any } BIND(prov:wasDerivedFrom AS ?p) GRAPH ?g { ?s ?p ?o } }
 }
 """
+_SELECT_ROWS = "SELECT DISTINCT ?s ?p ?o ?g WHERE"
 _SOURCES = """
 PREFIX prov: <http://www.w3.org/ns/prov#>
 SELECT DISTINCT ?doc WHERE { { GRAPH ?g { $X ?p ?o } ?g prov:wasDerivedFrom ?doc }
@@ -31,15 +34,18 @@ SELECT DISTINCT ?doc WHERE { { GRAPH ?g { $X ?p ?o } ?g prov:wasDerivedFrom ?doc
 """
 
 
-def describe_query(iri: str) -> str:
+def describe_query(iri: str, *, triples: bool = False) -> str:
     """The resource's description query, with the IRI written in as a term.
 
     The IRI is inlined rather than bound (Oxigraph's substitutions do not reach sub-queries,
     and a VALUES join is applied after the sub-query has scanned): the neighbours are found
     first, then their labels looked up, which keeps a description to a few index reads.
-    ``ox.NamedNode`` validates the IRI, and its N-Triples form is escaped.
+    ``ox.NamedNode`` validates the IRI, and its N-Triples form is escaped. With ``triples``,
+    the same as a CONSTRUCT, for triple formats: the engine merges the graphs and removes
+    duplicates itself, with no row per statement to convert.
     """
-    return _DESCRIBE.replace("$X", str(ox.NamedNode(iri)))
+    text = _DESCRIBE.replace("$X", str(ox.NamedNode(iri)))
+    return text.replace(_SELECT_ROWS, "CONSTRUCT { ?s ?p ?o } WHERE") if triples else text
 
 
 def sources_query(iri: str) -> str:
@@ -57,9 +63,15 @@ def term_of(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Term:
 
 def serialize_quads(quads: list[ox.Quad], media_type: str, prefixes: dict[str, str]) -> bytes:
     """Quads in a quad format; their merged, de-duplicated triples in a triple format."""
-    fmt = RDF_FORMATS[media_type]
-    useful = prefixes if media_type in ("text/turtle", "application/trig") else None
     if media_type in QUAD_TYPES:
-        return ox.serialize(quads, format=fmt, prefixes=useful)
-    triples = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
-    return ox.serialize(triples, format=fmt, prefixes=useful)
+        return ox.serialize(quads, format=RDF_FORMATS[media_type], prefixes=_useful(prefixes, media_type))
+    return serialize_triples(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads), media_type,
+                             prefixes)
+
+
+def serialize_triples(triples: Iterable[ox.Triple], media_type: str, prefixes: dict[str, str]) -> bytes:
+    return ox.serialize(triples, format=RDF_FORMATS[media_type], prefixes=_useful(prefixes, media_type))
+
+
+def _useful(prefixes: dict[str, str], media_type: str) -> dict[str, str] | None:
+    return prefixes if media_type in ("text/turtle", "application/trig") else None

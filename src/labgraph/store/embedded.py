@@ -17,8 +17,8 @@ from labgraph.errors import LabgraphError
 from labgraph.namespaces import STANDARD_PREFIXES
 from labgraph.store import policy
 from labgraph.store.base import Description, QueryFailed, QueryRequest, QueryResult, Statement, Term
-from labgraph.store.common import describe_query, serialize_quads, sources_query, term_of
-from labgraph.store.formats import RDF_FORMATS, RESULTS_FORMATS
+from labgraph.store.common import describe_query, serialize_quads, serialize_triples, sources_query, term_of
+from labgraph.store.formats import QUAD_TYPES, RDF_FORMATS, RESULTS_FORMATS
 from labgraph.store.pool import WorkerPool
 from labgraph.store.worker import Job, LoadSpec, open_store
 from labgraph.uris import prefixes as own_prefixes
@@ -84,6 +84,11 @@ class EmbeddedStore:
 
     def describe(self, iri: str, media_type: str | None = None) -> Description | None:
         node = ox.NamedNode(iri)
+        if media_type is not None and media_type not in QUAD_TYPES:
+            if not self.exists(iri):
+                return None
+            triples = self._local.query(describe_query(iri, triples=True))
+            return Description(iri, [], [], serialize_triples(triples, media_type, self.prefixes))  # type: ignore[arg-type]
         rows = list(self._local.query(describe_query(iri)))
         if not any(r["s"] == node or r["o"] == node for r in rows):
             return None
