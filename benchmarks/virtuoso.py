@@ -68,6 +68,7 @@ MaxVectorSize            = 1000000
 AdjustVectorSize         = 0
 ThreadsPerQuery          = 2
 ; ORDER BY with LIMIT above this fails (SR353); labgraph asks for max_rows + 1 = 10,001 rows
+; (below that, it asks for max_rows and flags every full sorted answer as truncated)
 MaxSortedTopRows         = 1000000
 AsyncQueueMaxThreads     = 10
 ; 2 GB of buffers, Virtuoso's recommendation for a machine with 4 GB free for it

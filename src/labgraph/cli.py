@@ -206,12 +206,18 @@ def serve(
     metavar="URL",
     help="Graph Store Protocol endpoint of the server (e.g. http://127.0.0.1:7878/store for Oxigraph).",
 )
+@click.option(
+    "--chunk-triples",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Most triples per request (default 100,000): a larger graph is sent as a PUT, then POSTs that add to it.",
+)
 @click.pass_obj
 @_reports_errors
-def publish_command(settings: Settings, graph_store: str) -> None:
+def publish_command(settings: Settings, graph_store: str, chunk_triples: int | None) -> None:
     """Load the current build, named graphs included, into a SPARQL server."""
     from labgraph.build import current_release
-    from labgraph.publish import publish
+    from labgraph.publish import CHUNK_TRIPLES, publish
 
     release = current_release(settings)
     if release is None:
@@ -220,9 +226,13 @@ def publish_command(settings: Settings, graph_store: str) -> None:
         release,
         graph_store,
         connect_timeout_s=settings.remote_connect_timeout_s,
+        chunk_triples=chunk_triples or CHUNK_TRIPLES,
         progress=lambda m: click.echo(f"· {m}", err=True),
     )
-    click.echo(f"published {done.graphs} named graphs ({done.triples} triples) and the default graph to {graph_store}")
+    click.echo(
+        f"published {done.graphs} named graphs ({done.triples:,} triples) and the default graph "
+        f"({done.default_triples:,} triples) to {graph_store} in {done.requests} requests"
+    )
 
 
 @main.command("merge")

@@ -1,14 +1,21 @@
-"""The remote backend against a real Oxigraph server that the test stops and restarts."""
+"""The remote backend against a real Oxigraph server that the test stops and restarts.
+
+Virtuoso's own answers are read in ``test_virtuoso.py`` against a real Virtuoso, when installed;
+the answers it sends, recorded from Virtuoso 7.2.5, are also read here so that every run checks
+them."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
 import requests
 
 from labgraph.build import BuildResult
 from labgraph.config import Settings
+from labgraph.store.base import QueryRequest
+from labgraph.store.remote import RemoteStore, ask_answer, usable_json
 
 from ..conftest import LiveServer, OxigraphServer, _wait_ready
 
@@ -84,3 +91,48 @@ def test_stalled_server_gives_504_within_the_time_limit(
     finally:
         live.close()
         remote.stop()
+
+
+def test_a_dataset_in_the_store_url_goes_with_queries_that_choose_none(
+    server_settings: Settings, built: BuildResult, oxigraph_server: OxigraphServer
+) -> None:
+    """Form-encoded POSTs carry their parameters in the body: the URL's dataset moves there, and
+    gives way to the request's own."""
+    ontology, sources = "https://w3id.org/labgraph/graph/ontology", "https://w3id.org/labgraph/graph/sources"
+    graphs = built.stats.as_dict()["graphs"]
+    remote = RemoteStore(server_settings, f"{oxigraph_server.url}/query?default-graph-uri={ontology}", built.release)
+    assert remote.query_url == f"{oxigraph_server.url}/query" and remote.default_graphs == (ontology,)
+
+    def count(request: QueryRequest) -> int:
+        return int(remote.query(request).body.decode().split()[-1])
+
+    assert count(QueryRequest(COUNT, "text/csv")) == graphs[ontology]["triples"]  # type: ignore[index]
+    assert count(QueryRequest(COUNT, "text/csv", (sources,))) == graphs[sources]["triples"]  # type: ignore[index]
+    assert remote.count(COUNT) == graphs[ontology]["triples"]  # type: ignore[index]
+    assert remote.exists("https://w3id.org/labgraph/def/Lab")  # a class of the ontology graph
+    assert not remote.exists("https://w3id.org/labgraph/id/lab/acco-lab")  # in another graph
+
+
+def test_virtuoso_answers_recorded_from_7_2_5_are_read() -> None:
+    bnodes = (
+        b'{ "head": { "link": [], "vars": ["s", "o"] },\n  "results": { "distinct": false, "ordered": true, '
+        b'"bindings": [\n    { "s": { "type": "uri", "value": "https://w3id.org/labgraph/id/call/x" }\t, '
+        b'"o": { "type": "bnode", "value": "nodeID://b10055" }},\n    { "s": { "type": "bnode", "value": '
+        b'"nodeID://b10055" }\t, "o": { "type": "literal", "xml:lang": "fr", "value": "\\u00E9t\\u00E9" }} ] } }'
+    )
+    rows = list(ox.parse_query_results(usable_json(bnodes), ox.QueryResultsFormat.JSON))  # type: ignore[arg-type]
+    assert rows[0]["o"] == rows[1]["s"] == ox.BlankNode("b10055") and rows[1]["o"].value == "\u00e9t\u00e9"
+    plain = b'{"head":{"vars":["o"]},"results":{"bindings":[{"o":{"type":"bnode","value":"b0"}}]}}'
+    assert usable_json(plain) is plain
+    retval = (
+        b'{ "head": { "link": [], "vars": ["__ASK_RETVAL"] },\n  "results": { "distinct": false, "ordered": true, '
+        b'"bindings": [\n    { "__ASK_RETVAL": { "type": "typed-literal", "datatype": '
+        b'"http://www.w3.org/2001/XMLSchema#integer", "value": "1" }} ] } }'
+    )
+    assert ask_answer(retval) is True
+    no_row = (
+        b'{ "head": { "link": [], "vars": ["__ASK_RETVAL"] },\n  "results": { "distinct": false, "ordered": true, '
+        b'"bindings": [ ] } }'
+    )
+    assert ask_answer(no_row) is False
+    assert ask_answer(b'{  "head": { "link": [] }, "boolean": false}') is False

@@ -1,26 +1,45 @@
 """Any SPARQL 1.1 server as labgraph's store (Oxigraph server, Virtuoso, Fuseki, GraphDB, QLever).
 
-Queries go through SPARQLWrapper with a connection timeout and a read timeout of
-``query_timeout_s``, after the same gate as the embedded store. The server cannot be trusted
-to stop at ``max_rows``, so the outermost LIMIT is lowered to ``max_rows + 1`` and the answer
-is cut here when that extra row comes back. A server that is down or too slow gives a clear
-502 or 504 rather than an error page, and the next query simply tries again.
+Queries go through SPARQLWrapper as form-encoded POSTs (the one form of the protocol every
+server answers: Virtuoso 7.2 never answers a POST of ``application/sparql-query``), with a
+connection timeout and a read timeout of ``query_timeout_s``, after the same gate as the
+embedded store. The server cannot be trusted to stop at ``max_rows``, so the outermost LIMIT is
+lowered to ``max_rows + 1`` and the answer is cut here when that extra row comes back. A server
+that is down or too slow gives a clear 502 or 504 rather than an error page, and the next query
+simply tries again.
+
+``default-graph-uri`` and ``named-graph-uri`` in the query URL (``sparql:URL?default-graph-uri=G``)
+set the store's dataset: they are sent with labgraph's own queries and with every query that
+does not choose its own dataset (FROM, FROM NAMED or the protocol's parameters), and the
+default graph is not a source graph in resource descriptions. Virtuoso needs this: its default
+graph is the union of every graph, its own included, so ``labgraph publish``'s merged default
+graph is loaded there as a named graph (see the README).
+
+Virtuoso also answers in ways the SPARQL JSON results format does not allow, made usable here:
+blank nodes written ``nodeID://b10001`` (see :func:`usable_json`), ASK answered as a one-row
+SELECT (:func:`ask_answer`), results cut at its ``ResultSetMaxRows`` (header
+``X-SPARQL-MaxRows``), sorted queries refused above ``MaxSortedTopRows`` (error SR353) and its
+own time limit reached (SR171): each gives a flagged answer or an error naming the setting.
 """
 
 from __future__ import annotations
 
 import ast
 import json
+import logging
 import socket
 import urllib.error
 import warnings
+from dataclasses import dataclass
+from email.message import Message
 from itertools import islice
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 from rdflib import Variable
 from rdflib.query import Result
-from SPARQLWrapper import POST, POSTDIRECTLY, SPARQLWrapper
+from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from labgraph.config import Settings
@@ -41,16 +60,44 @@ from labgraph.store.common import describe_query, serialize_quads, sources_query
 from labgraph.store.formats import RDF_FORMATS, RDFLIB_RESULTS, RESULTS_FORMATS
 from labgraph.uris import prefixes as own_prefixes
 
+log = logging.getLogger(__name__)
+
 
 class RemoteTimeout(LabgraphError):
     status = 504
     setting = "query_timeout_s"
 
 
+class RemoteLimit(StoreUnavailable):
+    """A limit in the server's own configuration stands in the way; the message names it."""
+
+
+class RemoteSortLimit(RemoteLimit):
+    """The server will not sort as many rows as labgraph's ``max_rows`` allows: the operator
+    must change one or the other, and the message names both."""
+
+    setting = "max_rows"
+
+
+@dataclass(frozen=True)
+class _Answer:
+    body: bytes
+    headers: Message
+
+    @property
+    def server_cap(self) -> int | None:
+        """The row count the server cut the results at, if it says so (Virtuoso's
+        ``ResultSetMaxRows`` sends ``X-SPARQL-MaxRows``; it keeps the first rows, silently)."""
+        value = self.headers.get("X-SPARQL-MaxRows")
+        return int(value) if value and value.strip().isdigit() else None
+
+
 class RemoteStore:
+    _warned_sort_limit = False  # said once per process: the server's configuration does not change
+
     def __init__(self, settings: Settings, query_url: str, release: Path) -> None:
         self.settings = settings
-        self.query_url = query_url
+        self.query_url, self.default_graphs, self.named_graphs = _split_dataset(query_url)
         self.release = release
         manifest = json.loads((release / "manifest.json").read_text("utf-8"))
         self.manifest = manifest
@@ -60,29 +107,44 @@ class RemoteStore:
     # ------------------------------------------------------------------ protocol
 
     def _send(
-        self, text: str, accept: str, *, default_graphs: tuple[str, ...] = (), named_graphs: tuple[str, ...] = ()
-    ) -> bytes:
+        self,
+        text: str,
+        accept: str,
+        *,
+        default_graphs: tuple[str, ...] | None = None,
+        named_graphs: tuple[str, ...] | None = None,
+    ) -> _Answer:
+        """POST the query form-encoded; None as a dataset means the store's own (from its URL)."""
+        if default_graphs is None and named_graphs is None:
+            default_graphs, named_graphs = self.default_graphs, self.named_graphs
         with warnings.catch_warnings():
             # SPARQLWrapper warns when it cannot guess the form of a query; the server will judge.
             warnings.simplefilter("ignore", RuntimeWarning)
             client = SPARQLWrapper(self.query_url)
             client.setMethod(POST)
-            client.setRequestMethod(POSTDIRECTLY)
+            client.setRequestMethod(URLENCODED)
             client.setQuery(text)
             client.setOnlyConneg(True)
             client.addCustomHttpHeader("Accept", accept)
             client.setTimeout(int(max(1, self.settings.query_timeout_s)))
-            for graph in default_graphs:
+            for graph in default_graphs or ():
                 client.addDefaultGraph(graph)
-            for graph in named_graphs:
+            for graph in named_graphs or ():
                 client.addNamedGraph(graph)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 response = client.query().response
-            return response.read()  # type: ignore[no-any-return]
+            answer = _Answer(response.read(), response.headers)
         except SPARQLWrapperException as exc:
             message = _server_message(exc)
+            if "SR353" in message:
+                raise self._sort_limit(message) from exc
+            if "SR171" in message:  # Virtuoso: "Transaction timed out", at its own time limit
+                raise RemoteTimeout(
+                    f"the SPARQL server stopped the query at its own time limit (Virtuoso: MaxQueryExecutionTime "
+                    f"in [SPARQL] of virtuoso.ini; keep it above query_timeout_s): {message[:300]}"
+                ) from exc
             if getattr(exc, "code", None) == 400 or "QueryBadFormed" in type(exc).__name__:
                 raise QueryFailed(
                     f"syntax error or unsupported feature, says the SPARQL server: {message[:500]}"
@@ -94,17 +156,38 @@ class RemoteStore:
                 raise QueryFailed(f"syntax error or unsupported feature, says the SPARQL server: {body}") from exc
             raise StoreUnavailable(f"the SPARQL server at {self.query_url} answered {exc.code}: {body}") from exc
         except TimeoutError as exc:
-            raise RemoteTimeout(
-                f"the SPARQL server did not answer within {self.settings.query_timeout_s:g} s (query_timeout_s)"
-            ) from exc
+            raise self._timeout() from exc
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, (TimeoutError, socket.timeout)):
-                raise RemoteTimeout(
-                    f"the SPARQL server did not answer within {self.settings.query_timeout_s:g} s (query_timeout_s)"
-                ) from exc
+                raise self._timeout() from exc
             raise StoreUnavailable(f"cannot reach the SPARQL server at {self.query_url}: {exc.reason}") from exc
         except (ConnectionError, OSError) as exc:
             raise StoreUnavailable(f"cannot reach the SPARQL server at {self.query_url}: {exc}") from exc
+        return answer
+
+    def _timeout(self) -> RemoteTimeout:
+        return RemoteTimeout(
+            f"the SPARQL server did not answer within {self.settings.query_timeout_s:g} s (query_timeout_s)"
+        )
+
+    def _sort_limit(self, message: str) -> RemoteSortLimit:
+        most = self.settings.max_rows + 1
+        return RemoteSortLimit(
+            f"the SPARQL server refuses to sort more rows than its own limit (Virtuoso: MaxSortedTopRows in "
+            f"[Parameters] of virtuoso.ini, 10000 by default; it counts LIMIT plus OFFSET), while labgraph "
+            f"allows max_rows = {self.settings.max_rows} rows and asks for {most} to tell a cut answer: raise "
+            f"MaxSortedTopRows to at least {most} plus the largest OFFSET to serve, or lower max_rows. "
+            f"The server said: {message[:300]}"
+        )
+
+    def _row_cap(self, answer: _Answer, rows: int) -> None:
+        """Refuse a trusted listing the server cut short: pages would silently miss data."""
+        cap = answer.server_cap
+        if cap is not None and rows >= cap:
+            raise RemoteLimit(
+                f"the SPARQL server cut an answer of labgraph's at {cap} rows (Virtuoso: ResultSetMaxRows in "
+                f"[SPARQL] of virtuoso.ini): raise it above the size of the largest listing, e.g. 1000000"
+            )
 
     # ------------------------------------------------------------------ user queries
 
@@ -114,13 +197,14 @@ class RemoteStore:
         except QueryFailed:
             # The message's position refers to the text sent, which may carry a LIMIT or BASE
             # added here: ask again with the client's own text, so the position is theirs.
-            self._send(
-                request.text,
-                "application/sparql-results+json",
-                default_graphs=request.default_graphs,
-                named_graphs=request.named_graphs,
-            )
+            self._send(request.text, "application/sparql-results+json", **self._dataset(request, None))
             raise
+
+    def _dataset(self, request: QueryRequest, info: policy.QueryInfo | None) -> dict[str, tuple[str, ...] | None]:
+        """The request's own dataset if it chooses one, else the store's."""
+        if request.default_graphs or request.named_graphs or (info is not None and info.has_dataset_clause):
+            return {"default_graphs": request.default_graphs, "named_graphs": request.named_graphs}
+        return {"default_graphs": None, "named_graphs": None}
 
     def _query(self, request: QueryRequest) -> QueryResult:
         s = self.settings
@@ -128,32 +212,54 @@ class RemoteStore:
             request.text, max_bytes=s.max_query_bytes, max_nesting=s.max_nesting, service_allowlist=s.service_allowlist
         )
         form = info.form or policy.QueryForm.SELECT
-        text = request.text if form is policy.QueryForm.ASK else policy.cap_rows(request.text, s.max_rows + 1)
-        if request.base_iri and policy.has_relative_iri(text):
-            text = f"BASE <{request.base_iri}> {text}"
-        if form.returns_graph:
-            raw = self._send(
-                text, "application/n-triples", default_graphs=request.default_graphs, named_graphs=request.named_graphs
+        dataset = self._dataset(request, info)
+        if form is policy.QueryForm.ASK:
+            answer = self._send(self._based(request, request.text), "application/sparql-results+json", **dataset)
+            boolean = ox.parse_query_results(
+                b'{"head":{},"boolean":%s}' % (b"true" if ask_answer(answer.body) else b"false"),
+                ox.QueryResultsFormat.JSON,
             )
-            triples = list(islice(ox.parse(raw, ox.RdfFormat.N_TRIPLES), s.max_rows + 1))
-            truncated = len(triples) > s.max_rows
+            body = boolean.serialize(format=RESULTS_FORMATS[request.media_type])  # type: ignore[union-attr]
+            return QueryResult(body, request.media_type, policy.QueryForm.ASK, None, False)
+        text = self._based(request, policy.cap_rows(request.text, s.max_rows + 1))
+        most = s.max_rows + 1
+        try:
+            answer = self._send(text, self._accept(form), **dataset)
+        except RemoteSortLimit:
+            # The server will not sort max_rows + 1 rows (Virtuoso's MaxSortedTopRows is 10000 by
+            # default, max_rows too): when that LIMIT is labgraph's, ask for max_rows, and call a
+            # full answer cut, since the row that would tell is out of reach.
+            lower = self._based(request, policy.cap_rows(request.text, s.max_rows))
+            if lower == text:
+                raise
+            answer = self._send(lower, self._accept(form), **dataset)
+            most = s.max_rows
+            if not self._warned_sort_limit:
+                RemoteStore._warned_sort_limit = True
+                log.warning(
+                    "the SPARQL server refuses ORDER BY with LIMIT %d (max_rows + 1); sorted answers of %d rows "
+                    "are flagged as truncated. Raise Virtuoso's MaxSortedTopRows above %d to tell them apart.",
+                    s.max_rows + 1,
+                    s.max_rows,
+                    s.max_rows + 1,
+                )
+        if form.returns_graph:
+            triples = list(islice(ox.parse(answer.body, ox.RdfFormat.N_TRIPLES), s.max_rows + 1))
+            truncated = len(triples) >= most
             triples = triples[: s.max_rows]
             prefixes = self.prefixes if request.media_type in ("text/turtle", "application/trig") else None
             body = ox.serialize(triples, format=RDF_FORMATS[request.media_type], prefixes=prefixes)
             return QueryResult(body, request.media_type, form, len(triples), truncated)
-        raw = self._send(
-            text,
-            "application/sparql-results+json",
-            default_graphs=request.default_graphs,
-            named_graphs=request.named_graphs,
-        )
+        raw = usable_json(answer.body)
         results = ox.parse_query_results(raw, ox.QueryResultsFormat.JSON)
         fmt = RESULTS_FORMATS[request.media_type]
-        if isinstance(results, ox.QueryBoolean):
+        if isinstance(results, ox.QueryBoolean):  # an ASK the gate did not recognise
             return QueryResult(results.serialize(format=fmt), request.media_type, policy.QueryForm.ASK, None, False)
         variables = results.variables
         rows = list(islice(results, s.max_rows + 1))
-        if len(rows) <= s.max_rows:
+        cap = answer.server_cap
+        cut_by_server = cap is not None and cap <= s.max_rows and len(rows) >= cap
+        if len(rows) < most and not cut_by_server:
             again = ox.parse_query_results(raw, ox.QueryResultsFormat.JSON)
             return QueryResult(again.serialize(format=fmt), request.media_type, form, len(rows), False)
         result = Result("SELECT")
@@ -163,15 +269,27 @@ class RemoteStore:
             for row in rows[: s.max_rows]
         ]
         body = result.serialize(format=RDFLIB_RESULTS[request.media_type])
-        return QueryResult(body, request.media_type, form, s.max_rows, True)
+        return QueryResult(body, request.media_type, form, min(len(rows), s.max_rows), True)
+
+    @staticmethod
+    def _accept(form: policy.QueryForm) -> str:
+        return "application/n-triples" if form.returns_graph else "application/sparql-results+json"
+
+    @staticmethod
+    def _based(request: QueryRequest, text: str) -> str:
+        if request.base_iri and policy.has_relative_iri(text):
+            return f"BASE <{request.base_iri}> {text}"
+        return text
 
     # ------------------------------------------------------------------ trusted queries
 
     def _select(self, text: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
-        raw = self._send(text, "application/sparql-results+json")
-        results = ox.parse_query_results(raw, ox.QueryResultsFormat.JSON)
+        answer = self._send(text, "application/sparql-results+json")
+        results = ox.parse_query_results(usable_json(answer.body), ox.QueryResultsFormat.JSON)
         names = [v.value for v in results.variables]  # type: ignore[union-attr]
-        return [{n: row[n] for n in names if row[n] is not None} for row in results]  # type: ignore[union-attr]
+        rows = [{n: row[n] for n in names if row[n] is not None} for row in results]  # type: ignore[union-attr]
+        self._row_cap(answer, len(rows))
+        return rows
 
     def select(self, sparql: str) -> list[dict[str, Term]]:
         return [{k: term_of(v) for k, v in row.items()} for row in self._select(sparql)]
@@ -182,12 +300,13 @@ class RemoteStore:
 
     def exists(self, iri: str) -> bool:
         node = ox.NamedNode(iri)
-        raw = self._send(f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}", "application/sparql-results+json")
-        return bool(json.loads(raw).get("boolean"))
+        answer = self._send(f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}", "application/sparql-results+json")
+        return ask_answer(answer.body)
 
     def describe(self, iri: str, media_type: str | None = None) -> Description | None:
         node = ox.NamedNode(iri)
-        rows = self._select(describe_query(iri))
+        merged = {ox.NamedNode(g) for g in self.default_graphs}
+        rows = [r for r in self._select(describe_query(iri)) if r.get("g") not in merged]
         if not any(r.get("s") == node or r.get("o") == node for r in rows):
             return None
         quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows if {"s", "p", "o", "g"} <= set(r)]  # type: ignore[arg-type]
@@ -209,6 +328,67 @@ class RemoteStore:
 
     def _serialize(self, quads: list[ox.Quad], media_type: str) -> bytes:
         return serialize_quads(quads, media_type, self.prefixes)
+
+
+def _split_dataset(url: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """The query URL without its dataset parameters, and those: a form-encoded POST carries its
+    parameters in the body, and Virtuoso adds the URL's default graphs to the body's, or to a
+    query's FROM, instead of letting them replace each other."""
+    parts = urlsplit(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    defaults = tuple(v for k, v in pairs if k == "default-graph-uri")
+    named = tuple(v for k, v in pairs if k == "named-graph-uri")
+    rest = urlencode([(k, v) for k, v in pairs if k not in ("default-graph-uri", "named-graph-uri")])
+    return urlunsplit(parts._replace(query=rest)), defaults, named
+
+
+_VIRTUOSO_BNODE = b"nodeID://"
+
+
+def usable_json(raw: bytes) -> bytes:
+    """SPARQL JSON results whose blank nodes pyoxigraph can read.
+
+    Virtuoso writes a blank node as ``{"type": "bnode", "value": "nodeID://b10001"}``, which is
+    not a blank node label: pyoxigraph refuses the whole answer. Such a value becomes ``b10001``
+    (the label Virtuoso itself writes in N-Triples), or a hex form of it if that is no label
+    either; the same value always gives the same label, so the rows still join. Answers without
+    ``nodeID://`` are returned untouched, at no cost.
+    """
+    if _VIRTUOSO_BNODE not in raw:
+        return raw
+    data = json.loads(raw)
+    for row in data.get("results", {}).get("bindings", []):
+        for value in row.values():
+            if isinstance(value, dict) and value.get("type") == "bnode":
+                value["value"] = _blank_label(str(value.get("value", "")))
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def _blank_label(value: str) -> str:
+    try:
+        ox.BlankNode(value)
+        return value
+    except ValueError:
+        pass
+    candidate = value.removeprefix("nodeID://")
+    try:
+        ox.BlankNode(candidate)
+        return candidate
+    except ValueError:
+        return "x" + value.encode("utf-8").hex()
+
+
+def ask_answer(raw: bytes) -> bool:
+    """The answer of an ASK query in SPARQL JSON results. Virtuoso 7.2 answers ASK as a SELECT of
+    one variable, ``__ASK_RETVAL``: one row (value 1) for true, none for false."""
+    data = json.loads(raw)
+    if isinstance(data.get("boolean"), bool):
+        return bool(data["boolean"])
+    for row in data.get("results", {}).get("bindings", []):
+        for value in row.values():
+            if isinstance(value, dict) and str(value.get("value", "")).strip() not in ("0", "false"):
+                return True
+    return False
 
 
 def _server_message(exc: Exception) -> str:
