@@ -155,12 +155,11 @@ class Run:
             f"{out['throughput']['resource']['per_s']}/s ({out['throughput']['resource']['errors']} errors)")
         return out
 
-    def labgraph(self, name: str, store: str, *, memory: bool = False, form_post: bool = False,
-                 timeout_s: float | None = None, processes: int = 1) -> harness.Server:
+    def labgraph(self, name: str, store: str, *, memory: bool = False, timeout_s: float | None = None,
+                 processes: int = 1) -> harness.Server:
         port = harness.free_port()
-        command = [str(BIN / "labgraph")] if not form_post else [sys.executable, str(BENCH / "labgraph_form_post.py")]
-        argv = command + ["--project-dir", str(ROOT), "--build-dir", str(self.folder / "build"), "--store", store,
-                          "serve", "--port", str(port), "--processes", str(processes)]
+        argv = [str(BIN / "labgraph"), "--project-dir", str(ROOT), "--build-dir", str(self.folder / "build"),
+                "--store", store, "serve", "--port", str(port), "--processes", str(processes)]
         env = harness.clean_env(LABGRAPH_STORE_MEMORY="true" if memory else "false")
         if timeout_s is not None:
             env["LABGRAPH_QUERY_TIMEOUT_S"] = str(timeout_s)
@@ -325,27 +324,13 @@ class Run:
 
     def labgraph_virtuoso(self, instance: virtuoso.Virtuoso, load_s: float) -> dict[str, Any]:
         system = "labgraph-virtuoso"
-        # First, labgraph exactly as shipped: its remote store POSTs application/sparql-query.
-        probe = self.labgraph(system + "-as-shipped", f"sparql:{instance.url}/sparql", timeout_s=5)
-        started = time.perf_counter()
-        as_shipped: dict[str, Any]
-        try:
-            probe.wait_ready(lambda: harness.http_ok(probe.url + "/sparql?query=ASK%7B%7D", timeout=30),
-                             timeout=90, settle=False)
-            as_shipped = {"works": True, "seconds": round(time.perf_counter() - started, 1)}
-        except RuntimeError as exc:
-            tail = probe.log.read_text("utf-8", "replace").strip().splitlines()[-3:]
-            as_shipped = {"works": False, "after_s": round(time.perf_counter() - started, 1), "error": str(exc),
-                          "log": tail}
-        finally:
-            probe.stop()
-        log(f"labgraph on Virtuoso as shipped: {'works' if as_shipped['works'] else 'FAILS'}")
-        # Then with queries sent form-encoded (see labgraph_form_post.py), default graph = the merge.
+        # The merged graph as the default graph, named in the store URL (labgraph sends it with
+        # every query that does not choose its own dataset).
         url = f"{instance.url}/sparql?default-graph-uri={virtuoso.DEFAULT_GRAPH}"
-        server = self.labgraph(system, f"sparql:{url}", form_post=True)
+        server = self.labgraph(system, f"sparql:{url}")
         try:
             self.labgraph_ready(server)
-            result = {"system": system, "kind": "http", "as_shipped": as_shipped,
+            result = {"system": system, "kind": "http",
                       "load": self.load_record(load_s, "Virtuoso bulk loader (labgraph publish not used)"),
                       "memory_after_load": _sum(harness.memory_mb(server.process.pid),
                                                 harness.memory_mb(instance.server.process.pid))}  # type: ignore[union-attr]
