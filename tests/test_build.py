@@ -8,15 +8,19 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
+from concurrent.futures import Future
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph
+from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import isomorphic
 
-from labgraph.build import CURRENT, DUMPS, BuildResult, current_release, run_build
+from labgraph.build import CURRENT, DUMPS, STORE_DIR, BuildResult, _write_store, current_release, run_build
 from labgraph.config import Settings
 from labgraph.errors import ParseError, ShapeViolations
+from labgraph.sources import SourceDataset
 
 from .conftest import make_settings
 
@@ -35,6 +39,75 @@ def test_release_holds_every_dump_and_they_agree(built: BuildResult) -> None:
     assert {q.graph_name.value for q in jsonld} == {q.graph_name.value for q in nquads}
     graphs = {q.graph_name.value for q in nquads}
     assert len(graphs) == len(manifest["stats"]["graphs"])
+
+
+def _named_quads(path: Path) -> set[ox.Quad]:
+    return set(ox.parse(path=str(path)))
+
+
+def test_dataset_dumps_hold_exactly_the_sources(built: BuildResult, dataset: SourceDataset) -> None:
+    """Oxigraph writes the dumps from the store: the very quads loaded, none lost or added."""
+    release = built.release
+    nquads = _named_quads(release / "labgraph.nq")
+    assert nquads == _named_quads(release / "labgraph.trig") == _named_quads(release / "labgraph.jsonld")
+    assert len(nquads) == len(dataset)
+    # blank nodes are labelled afresh by each load, so compare the rest statement for statement
+    grounded = {q for q in dataset.store if not any(isinstance(t, ox.BlankNode) for t in q)}
+    assert grounded == {q for q in nquads if not any(isinstance(t, ox.BlankNode) for t in q)}
+    assert any(isinstance(q.object, ox.BlankNode) for q in nquads)  # the real data has some
+
+
+def test_turtle_dump_is_the_merge_with_each_triple_once(built: BuildResult) -> None:
+    release = built.release
+    statements = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(release / "labgraph.ttl"))]
+    assert len(statements) == len(set(statements)) == built.stats.triples
+    nquads = list(ox.parse(path=str(release / "labgraph.nq")))
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in nquads}
+    assert len(triples) < len(nquads)  # some triples are stated by several documents
+    assert set(statements) == triples
+    assert "@prefix lab: <https://w3id.org/labgraph/id/lab/> ." in (release / "labgraph.ttl").read_text("utf-8")
+
+
+def _rdflib_dataset(path: Path, format: str) -> Dataset:
+    dataset = Dataset()
+    with warnings.catch_warnings():
+        # rdflib's Dataset.parse calls its own deprecated Dataset.default_context.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        dataset.parse(data=path.read_text("utf-8"), format=format)
+    return dataset
+
+
+def test_jsonld_dump_reads_back_into_rdflib_as_the_same_graphs(built: BuildResult) -> None:
+    """JSON-LD consumers mostly use a JSON-LD library such as rdflib's, not Oxigraph."""
+    from_jsonld = _rdflib_dataset(built.release / "labgraph.jsonld", "json-ld")
+    from_nquads = _rdflib_dataset(built.release / "labgraph.nq", "nquads")
+    graphs = {g.identifier for g in from_nquads.graphs() if len(g)}
+    assert {g.identifier for g in from_jsonld.graphs() if len(g)} == graphs
+    assert len(graphs) == len(built.stats.by_graph)
+    for name in graphs:
+        assert isomorphic(from_jsonld.graph(name), from_nquads.graph(name)), name
+    lab = URIRef("https://w3id.org/labgraph/id/lab/acco-lab")
+    assert any(from_jsonld.quads((lab, None, None, None)))
+
+
+def test_the_build_says_where_its_time_went(built: BuildResult) -> None:
+    steps = built.timings
+    for step in ("load", "consistency", "shacl", "stats", "gzip", "fsync"):
+        assert step in steps
+    assert {f"dump {name}" for name in DUMPS} <= set(steps)
+    assert all(seconds >= 0 for seconds in steps.values())
+    assert steps["load"] <= built.seconds
+
+
+def test_serving_store_gives_up_when_the_merged_dump_could_not_be_written(tmp_path: Path) -> None:
+    """The store loads on a worker thread: a failure of the thread writing the merge must reach
+    it (no wait for a file that will never come) and come back from it."""
+    ox.serialize([], str(tmp_path / "labgraph.nq"), ox.RdfFormat.N_QUADS)
+    merged_written: Future[None] = Future()
+    merged_written.set_exception(OSError("No space left on device"))
+    with pytest.raises(OSError, match="No space left"):
+        _write_store(tmp_path, merged_written)
+    assert (tmp_path / STORE_DIR).is_dir()  # removed with the staging directory by the caller
 
 
 def test_gzip_dumps_decompress_to_the_dumps(built: BuildResult) -> None:

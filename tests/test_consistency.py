@@ -1,6 +1,10 @@
+from pathlib import Path
+
 from labgraph.config import Settings
 from labgraph.consistency import find_conflicts, find_mistyped
 from labgraph.sources import load
+
+from .conftest import make_settings
 
 PREFIXES = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix lab: <https://w3id.org/labgraph/id/lab/> .
@@ -50,4 +54,94 @@ def test_uri_segment_must_match_type(project_settings: Settings) -> None:
     extra.write_text(PREFIXES + 'pers:not-a-person a lg:Lab ; rdfs:label "Lab"@fr .\n', encoding="utf-8")
     [problem] = find_mistyped(load(project_settings))
     assert problem.subject.endswith("/id/person/not-a-person")
+    assert "foaf/0.1/Person" in str(problem)
+
+
+def test_labels_in_different_languages_do_not_conflict(project_settings: Settings) -> None:
+    extra = project_settings.data_dir / "documents" / "other.ttl"
+    extra.write_text(PREFIXES + 'lab:acco-lab rdfs:label "Un lab ailleurs"@de .\n', encoding="utf-8")
+    assert find_conflicts(load(project_settings)) == []
+
+
+def test_an_iri_and_a_plain_literal_for_one_property_conflict(project_settings: Settings) -> None:
+    extra = project_settings.data_dir / "documents" / "other.ttl"
+    extra.write_text(
+        PREFIXES + "lab:new-lab a lg:Lab ; rdfs:label <http://example.org/label> .\n"
+        'lab:new-lab rdfs:label "Nouveau" .\n',
+        encoding="utf-8",
+    )
+    [conflict] = find_conflicts(load(project_settings))
+    assert conflict.subject.endswith("/id/lab/new-lab")
+    assert [sorted(v) for v in conflict.values.values()] == [['"Nouveau"', "<http://example.org/label>"]]
+
+
+def test_two_values_in_one_file_conflict_and_blank_nodes_are_not_checked(project_settings: Settings) -> None:
+    extra = project_settings.data_dir / "documents" / "other.ttl"
+    extra.write_text(
+        PREFIXES + 'lab:new-lab a lg:Lab ; schema:foundingDate "2020"^^xsd:gYear, "2021"^^xsd:gYear .\n'
+        '[] schema:foundingDate "2020"^^xsd:gYear, "2021"^^xsd:gYear .\n',
+        encoding="utf-8",
+    )
+    [conflict] = find_conflicts(load(project_settings))
+    assert conflict.subject.endswith("/id/lab/new-lab")
+    [(where, values)] = conflict.values.items()
+    assert where.endswith("other.ttl") and len(values) == 2
+
+
+def test_conflicts_come_sorted_by_subject_and_name_every_file(project_settings: Settings) -> None:
+    documents = project_settings.data_dir / "documents"
+    (documents / "other.ttl").write_text(
+        PREFIXES + 'lab:labo-culture schema:foundingDate "2021"^^xsd:gYear .\n'
+        'lab:acco-lab rdfs:label "Un autre lab"@fr .\n',
+        encoding="utf-8",
+    )
+    (documents / "third.ttl").write_text(PREFIXES + 'lab:acco-lab rdfs:label "Encore un"@fr .\n', encoding="utf-8")
+    conflicts = find_conflicts(load(project_settings))
+    assert [c.subject.rsplit("/", 1)[1] for c in conflicts] == ["acco-lab", "labo-culture"]
+    files = {f.rsplit("/", 1)[1] for f in conflicts[0].values}
+    assert {"other.ttl", "third.ttl", "culture-labo-des-labs.ttl"} <= files
+
+
+def test_a_subclass_satisfies_the_segment_and_unknown_segments_are_ignored(project_settings: Settings) -> None:
+    extra = project_settings.data_dir / "documents" / "other.ttl"
+    extra.write_text(
+        PREFIXES + "@prefix org: <http://www.w3.org/ns/org#> .\n"
+        "<https://w3id.org/labgraph/id/organisation/new-org> a org:FormalOrganization .\n"  # -> foaf:Agent
+        '<https://w3id.org/labgraph/id/gadget/thing> rdfs:label "not a kind of thing"@fr .\n'
+        '<https://w3id.org/labgraph/id/lab> rdfs:label "no slug"@fr .\n',
+        encoding="utf-8",
+    )
+    assert find_mistyped(load(project_settings)) == []
+
+
+def test_mistyped_things_are_listed_in_segment_order_with_all_their_files(project_settings: Settings) -> None:
+    documents = project_settings.data_dir / "documents"
+    (documents / "other.ttl").write_text(
+        PREFIXES + "@prefix ev: <https://w3id.org/labgraph/id/event/> .\n"
+        'pers:zed a lg:Lab .\npers:abe rdfs:label "Abe"@fr .\nev:party a lg:Lab .\nlab:not-a-lab a schema:Event .\n',
+        encoding="utf-8",
+    )
+    (documents / "third.ttl").write_text(PREFIXES + 'pers:abe rdfs:label "Abe"@fr .\n', encoding="utf-8")
+    problems = find_mistyped(load(project_settings))
+    # TYPE_OF_SEGMENT's order (lab, ..., event, person), then the subjects' order
+    assert [p.subject.split("/id/")[1] for p in problems] == [
+        "lab/not-a-lab",
+        "event/party",
+        "person/abe",
+        "person/zed",
+    ]
+    [(where, [message])] = problems[2].values.items()
+    assert [f.rsplit("/", 1)[1] for f in where.split(", ")] == ["other.ttl", "third.ttl"]
+    assert message == "not typed <http://xmlns.com/foaf/0.1/Person> as its URI says"
+
+
+def test_mistyped_under_another_base(project: Path, tmp_path: Path) -> None:
+    settings = make_settings(project, tmp_path / "build", base_uri="http://localhost:8080/")
+    (settings.data_dir / "documents" / "other.ttl").write_text(
+        PREFIXES + 'pers:not-a-person a lg:Lab ; rdfs:label "Lab"@fr .\n', encoding="utf-8"
+    )
+    dataset = load(settings)
+    assert find_conflicts(dataset) == []
+    [problem] = find_mistyped(dataset)
+    assert problem.subject == "http://localhost:8080/id/person/not-a-person"
     assert "foaf/0.1/Person" in str(problem)

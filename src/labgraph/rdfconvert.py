@@ -1,4 +1,4 @@
-"""Move triples between Oxigraph (parsing, storing, querying) and rdflib (SHACL, JSON-LD).
+"""Move triples between Oxigraph (parsing, storing, querying, dumps) and rdflib (SHACL).
 
 rdflib and pySHACL treat a plain literal and an ``xsd:string`` literal as different terms, so
 strings are converted to plain literals on the way in; every graph built here goes through the
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -36,17 +36,3 @@ def to_graph(triples: Iterable[ox.Triple | ox.Quad], prefixes: dict[str, str] | 
     for t in triples:
         graph.add((to_rdflib_term(t.subject), to_rdflib_term(t.predicate), to_rdflib_term(t.object)))  # type: ignore[arg-type]
     return graph
-
-
-def to_dataset(quads: Iterable[ox.Quad], prefixes: dict[str, str] | None = None) -> Dataset:
-    dataset = Dataset(default_union=True)
-    for name, iri in (prefixes or {}).items():
-        dataset.bind(name, iri, replace=True)
-    for q in quads:
-        graph = (
-            dataset.graph(URIRef(q.graph_name.value))
-            if isinstance(q.graph_name, ox.NamedNode)
-            else dataset.default_graph
-        )
-        graph.add((to_rdflib_term(q.subject), to_rdflib_term(q.predicate), to_rdflib_term(q.object)))  # type: ignore[arg-type]
-    return dataset

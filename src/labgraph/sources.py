@@ -75,6 +75,50 @@ def discover(settings: Settings) -> list[SourceFile]:
 
 def parse_file(path: Path, rebase: Rebaser) -> Iterator[ox.Triple]:
     """Yield the file's triples under the configured base, or raise ParseError with the place."""
+    raw = _read(path)
+    mapper = _TermRebaser(rebase)
+    yield from (ox.Triple(mapper(t.subject), mapper(t.predicate), mapper(t.object)) for t in _parsed(path, raw))
+
+
+def load(settings: Settings) -> SourceDataset:
+    """Parse every source file into its named graph of a fresh in-memory store.
+
+    With the authoring base (the usual case) Oxigraph parses and stores each file itself, with no
+    Python work per statement: this is the build's parse-and-load, and it runs at Oxigraph's
+    speed. Under another base every IRI must be rewritten, which only Python can do here; that
+    path streams the parsed quads through a per-IRI cache straight into the store.
+    """
+    rebase = Rebaser(settings.base_uri)
+    mapper = _TermRebaser(rebase)
+    dataset = SourceDataset(ox.Store(), settings.base_uri)
+    for source in discover(settings):
+        graph = ox.NamedNode(dataset.graph_iri(source.graph_name))
+        raw = _read(source.path)
+        if rebase.active:
+            dataset.store.extend(
+                ox.Quad(mapper(t.subject), mapper(t.predicate), mapper(t.object), graph)
+                for t in _parsed(source.path, raw)
+            )
+        else:
+            try:
+                dataset.store.load(raw, ox.RdfFormat.TURTLE, to_graph=graph)
+            except SyntaxError as exc:
+                raise _parse_error(source.path, exc) from exc
+        dataset.files.append(source)
+    return dataset
+
+
+def load_graph_file(path: Path, base: str) -> list[ox.Triple]:
+    """Parse one standalone Turtle file (e.g. the shapes) under the configured base."""
+    return list(parse_file(path, Rebaser(base)))
+
+
+def _read(path: Path) -> bytes:
+    """The file's bytes, refused with the line and column of the first byte that is not UTF-8.
+
+    Oxigraph would also refuse it, but with a message about byte indexes; a curator saving a
+    file from a spreadsheet in Latin-1 needs to be told the encoding is wrong.
+    """
     try:
         with path.open("rb") as handle:
             raw = handle.read()
@@ -85,39 +129,53 @@ def parse_file(path: Path, rebase: Rebaser) -> Iterator[ox.Triple]:
         raise ParseError(path, line, column, "file is not valid UTF-8") from exc
     except OSError as exc:
         raise SourceFileError(f"{path}: cannot read: {exc.strerror}") from exc
+    return raw
+
+
+def _parsed(path: Path, raw: bytes) -> Iterator[ox.Quad]:
+    """Stream the file's statements (blank nodes renamed apart from other files' ones).
+
+    Errors surface while iterating, so they are translated here, where the path is known, and
+    reach the caller as a ParseError even through ``Store.extend``.
+    """
     try:
-        quads = list(ox.parse(raw, ox.RdfFormat.TURTLE, rename_blank_nodes=True))
+        yield from ox.parse(raw, ox.RdfFormat.TURTLE, rename_blank_nodes=True)
     except SyntaxError as exc:
-        raise ParseError(path, exc.lineno, exc.offset, _clean_message(str(exc.msg))) from exc
-    for quad in quads:
-        yield ox.Triple(_rebase(quad.subject, rebase), _rebase(quad.predicate, rebase), _rebase(quad.object, rebase))
+        raise _parse_error(path, exc) from exc
 
 
-def load(settings: Settings) -> SourceDataset:
-    """Parse every source file into its named graph of a fresh in-memory store."""
-    rebase = Rebaser(settings.base_uri)
-    dataset = SourceDataset(ox.Store(), settings.base_uri)
-    for source in discover(settings):
-        graph = ox.NamedNode(dataset.graph_iri(source.graph_name))
-        dataset.store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in parse_file(source.path, rebase))
-        dataset.files.append(source)
-    return dataset
+def _parse_error(path: Path, exc: SyntaxError) -> ParseError:
+    return ParseError(path, exc.lineno, exc.offset, _clean_message(str(exc.msg)))
 
 
-def load_graph_file(path: Path, base: str) -> list[ox.Triple]:
-    """Parse one standalone Turtle file (e.g. the shapes) under the configured base."""
-    return list(parse_file(path, Rebaser(base)))
+#: A term of a parsed statement (RDF-star quoted triples are not Turtle 1.1).
+_Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
-def _rebase(term: ox.NamedNode | ox.BlankNode | ox.Literal, rebase: Rebaser):  # type: ignore[no-untyped-def]
-    """Move IRIs, and literals that spell one (e.g. vann:preferredNamespaceUri), to the base."""
-    if not rebase.active:
+class _TermRebaser:
+    """Move IRIs, and literals that spell one (e.g. vann:preferredNamespaceUri), to the base.
+
+    A file names the same IRIs over and over (predicates, classes, the things it describes),
+    so each IRI's rebased term is built once and then looked up, shared by all the files.
+    """
+
+    def __init__(self, rebase: Rebaser) -> None:
+        self.rebase = rebase
+        self.iris: dict[ox.NamedNode, ox.NamedNode] = {}
+
+    def __call__(self, term: _Term) -> _Term:
+        if not self.rebase.active:
+            return term
+        if isinstance(term, ox.NamedNode):
+            moved = self.iris.get(term)
+            if moved is None:
+                value = term.value
+                moved = ox.NamedNode(self.rebase(value)) if value.startswith(AUTHORING_BASE) else term
+                self.iris[term] = moved
+            return moved
+        if isinstance(term, ox.Literal) and term.value.startswith(AUTHORING_BASE) and not term.language:
+            return ox.Literal(self.rebase(term.value), datatype=term.datatype)
         return term
-    if isinstance(term, ox.NamedNode):
-        return ox.NamedNode(rebase(term.value))
-    if isinstance(term, ox.Literal) and not term.language and term.value.startswith(AUTHORING_BASE):
-        return ox.Literal(rebase(term.value), datatype=term.datatype)
-    return term
 
 
 def _clean_message(message: str) -> str:
