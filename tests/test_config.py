@@ -62,3 +62,59 @@ def test_every_setting_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
     missing = [f.name for f in dataclasses.fields(Settings) if f"`{f.name}`" not in readme]
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    "store,query_url,update_url",
+    [
+        ("sparql:http://127.0.0.1:7878/query", "http://127.0.0.1:7878/query", None),
+        (
+            "sparql:http://127.0.0.1:7878/query,http://127.0.0.1:7878/update",
+            "http://127.0.0.1:7878/query",
+            "http://127.0.0.1:7878/update",
+        ),
+        (
+            "sparql:https://q.example/sparql, https://u.example/sparql",
+            "https://q.example/sparql",
+            "https://u.example/sparql",
+        ),
+        # the store's dataset stays with the query URL
+        (
+            "sparql:http://v:8890/sparql?default-graph-uri=urn:labgraph:default,http://v:8890/sparql",
+            "http://v:8890/sparql?default-graph-uri=urn:labgraph:default",
+            "http://v:8890/sparql",
+        ),
+        # commas that start no URL belong to the query URL; the update URL follows the last one that does
+        ("sparql:http://q.example/sparql?x=a,b", "http://q.example/sparql?x=a,b", None),
+        ("sparql:http://q.example/s?x=a,b,http://u.example/u", "http://q.example/s?x=a,b", "http://u.example/u"),
+        (
+            "sparql:http://q.example/s?g=http%3A//a,http://u.example/u",
+            "http://q.example/s?g=http%3A//a",
+            "http://u.example/u",
+        ),
+        ("oxigraph", None, None),
+    ],
+)
+def test_the_store_names_a_query_url_and_optionally_an_update_url(
+    store: str, query_url: str | None, update_url: str | None
+) -> None:
+    settings = Settings.load(environ={"LABGRAPH_STORE": store})
+    assert (settings.query_url, settings.update_url) == (query_url, update_url)
+
+
+@pytest.mark.parametrize(
+    "store,message",
+    [
+        ("sparql:", "query URL must be an http"),
+        ("sparql:127.0.0.1:7878/query", "query URL must be an http"),
+        ("sparql:query,http://127.0.0.1:7878/update", "query URL must be an http"),
+        ("sparql:http://127.0.0.1:7878/query,ftp://127.0.0.1/update", "update URL must be an http"),
+        ("sparql:http://127.0.0.1:7878/query,http:///update", "update URL must be an http"),
+        ("sparql:http://127.0.0.1:7878/query,", "nothing follows the comma"),
+        ("sparql:http://[::1/query", "query URL must be an http"),
+        ("remote:http://127.0.0.1:7878/query", r"sparql:QUERY_URL\[,UPDATE_URL\]"),
+    ],
+)
+def test_bad_store_urls_are_refused(store: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        Settings.load(environ={"LABGRAPH_STORE": store})

@@ -1,4 +1,5 @@
-"""``labgraph publish`` against a real Oxigraph server: graphs in chunks, blank nodes kept whole,
+"""``labgraph publish`` against a real Oxigraph server, with the Graph Store Protocol and with
+SPARQL 1.1 Update: graphs in chunks, blank nodes kept whole, graphs replaced on publishing again,
 a server that stops reading while it loads, and failures that say which graph and why."""
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -38,6 +41,10 @@ def server_graph(server: OxigraphServer, graph: ox.NamedNode | ox.DefaultGraph) 
 def release_graph(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph) -> Graph:
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, graph)]
     return Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
+
+
+def release_graphs(store: ox.Store) -> list[ox.NamedNode]:
+    return sorted((g for g in store.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value)
 
 
 def test_small_chunks_give_the_same_graphs_blank_nodes_included(built: BuildResult, tmp_path: Path) -> None:
@@ -131,8 +138,9 @@ def test_a_server_that_pauses_reading_longer_than_the_connect_timeout(tmp_path: 
         server.stop()
 
 
-def test_a_refusal_names_the_graph_and_what_the_server_said(built: BuildResult, tmp_path: Path) -> None:
-    location = tmp_path / "read-only"
+@contextmanager
+def read_only_server(location: Path) -> Iterator[str]:
+    """An Oxigraph server that refuses every change (``serve-read-only``); yields its base URL."""
     ox.Store(str(location)).flush()
     port = _free_port()
     binary = str(Path(sys.executable).parent / "oxigraph")
@@ -141,23 +149,29 @@ def test_a_refusal_names_the_graph_and_what_the_server_said(built: BuildResult, 
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    url = f"http://127.0.0.1:{port}/store"
+    url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                requests.get(url.replace("/store", "/query"), params={"query": "ASK {}"}, timeout=2)
+                requests.get(url + "/query", params={"query": "ASK {}"}, timeout=2)
                 break
             except requests.ConnectionError:
                 time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_a_refusal_names_the_graph_and_what_the_server_said(built: BuildResult, tmp_path: Path) -> None:
+    with read_only_server(tmp_path / "read-only") as base:
+        url = base + "/store"
         with pytest.raises(LabgraphError) as refused:
             publish(built.release, url)
         message = str(refused.value)
         assert "refused graph <https://w3id.org/labgraph/graph/" in message and "(PUT): 4" in message
         assert len(message.split(": 4", 1)[1]) > 10  # the server's own words follow the status
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
     with pytest.raises(LabgraphError, match=r"cannot reach the graph store at .* to send graph <https://w3id"):
         publish(built.release, url)
 
@@ -179,3 +193,110 @@ def test_the_command_reports_chunks_and_requests(real_settings: Settings, built:
         assert re.search(r"graph <https://w3id.org/labgraph/graph/\S+>: [\d,]+ triples in \d+ requests", done.stderr)
     finally:
         server.stop()
+
+
+# ----------------------------------------------------------------------------- SPARQL 1.1 Update
+
+
+def stale_triples(server: OxigraphServer, graph: str) -> None:
+    """Data on the server that a publication must remove: in a graph of the release, and in the
+    default graph."""
+    update = (
+        f'INSERT DATA {{ <urn:stale:s> <urn:stale:p> "stale" . GRAPH <{graph}> {{ <urn:stale:s> <urn:stale:p> _:b }} }}'
+    )
+    requests.post(server.url + "/update", data={"update": update}, timeout=30).raise_for_status()
+
+
+def test_sparql_update_gives_the_same_graphs_and_publishing_again_replaces_them(
+    built: BuildResult, tmp_path: Path
+) -> None:
+    """DROP SILENT then INSERT DATA (INSERT WHERE {} for blank nodes) in chunks of 200: every
+    graph on the server is the release's, blank nodes included, and stays so when published
+    again (no triple twice, no stale triple)."""
+    server = OxigraphServer(tmp_path / "oxigraph")
+    store = ox.Store.read_only(str(built.release / "store"))
+    graphs = release_graphs(store)
+    try:
+        stale_triples(server, graphs[0].value)
+        for chunk_triples in (200, 1000):
+            done = publish(built.release, server.url + "/update", via="update", chunk_triples=chunk_triples)
+            assert done.graphs == len(graphs) and done.default_triples == built.stats.triples
+            for graph in [*graphs, ox.DefaultGraph()]:
+                mine, theirs = release_graph(store, graph), server_graph(server, graph)
+                assert len(theirs) == len(mine) and isomorphic(theirs, mine), graph
+        listed = requests.get(
+            server.url + "/query",
+            params={"query": "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }"},
+            headers={"Accept": "text/csv"},
+            timeout=30,
+        )
+        assert set(listed.text.split()[1:]) == {g.value for g in graphs}
+    finally:
+        server.stop()
+
+
+def test_the_merged_graph_can_go_into_a_named_graph(built: BuildResult, tmp_path: Path) -> None:
+    """For a server whose default graph is the union of all (Virtuoso); the default graph is left alone."""
+    server = OxigraphServer(tmp_path / "oxigraph")
+    merged = "urn:labgraph:default"
+    try:
+        stale_triples(server, merged)
+        done = publish(built.release, server.url + "/update", via="update", default_graph=merged)
+        store = ox.Store.read_only(str(built.release / "store"))
+        assert isomorphic(server_graph(server, ox.NamedNode(merged)), release_graph(store, ox.DefaultGraph()))
+        assert done.default_triples == built.stats.triples
+        assert len(server_graph(server, ox.DefaultGraph())) == 1  # the stale triple: not labgraph's
+        with pytest.raises(LabgraphError, match="is a graph of the release"):
+            publish(built.release, server.url + "/update", via="update", default_graph=release_graphs(store)[0].value)
+    finally:
+        server.stop()
+
+
+def test_an_update_refusal_names_the_graph_and_what_the_server_said(built: BuildResult, tmp_path: Path) -> None:
+    with read_only_server(tmp_path / "read-only") as base:
+        with pytest.raises(LabgraphError) as refused:
+            publish(built.release, base + "/update", via="update", chunk_triples=100)
+        message = str(refused.value)
+        assert message.startswith(f"the SPARQL update endpoint at {base}/update refused graph <https://w3id.org/")
+        assert "(triples 1-100) (DROP SILENT, INSERT DATA): 403 Forbidden: The server is read-only" in message
+        with pytest.raises(LabgraphError) as wrong:
+            publish(built.release, base + "/query", via="update")  # the query URL, by mistake
+        assert "refused graph <https://w3id.org/" in str(wrong.value) and ": 400 Bad Request: " in str(wrong.value)
+    with pytest.raises(LabgraphError, match=r"cannot reach the SPARQL update endpoint at .* to send graph <https://"):
+        publish(built.release, base + "/update", via="update")
+
+
+def labgraph_command(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LABGRAPH_PROJECT_DIR": str(settings.project_dir)}
+    env["LABGRAPH_BUILD_DIR"] = str(settings.build_dir)
+    return subprocess.run(
+        [sys.executable, "-m", "labgraph", *args], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_the_command_publishes_to_the_update_url_of_the_store(
+    real_settings: Settings, built: BuildResult, tmp_path: Path
+) -> None:
+    """``--store sparql:QUERY_URL,UPDATE_URL``: ``publish`` needs no endpoint of its own."""
+    server = OxigraphServer(tmp_path / "oxigraph")
+    try:
+        store = f"sparql:{server.url}/query,{server.url}/update"
+        done = labgraph_command(real_settings, "--store", store, "publish", "--chunk-triples", "1000")
+        assert done.returncode == 0, done.stderr
+        assert f"to {server.url}/update with SPARQL Update in " in done.stdout
+        assert f"({built.stats.triples:,} triples)" in done.stdout
+        count = requests.get(
+            server.url + "/query",
+            params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"},
+            headers={"Accept": "text/csv"},
+            timeout=30,
+        )
+        assert count.text.split()[-1] == str(built.stats.triples)
+    finally:
+        server.stop()
+    both = labgraph_command(
+        real_settings, "publish", "--to", "http://a.example/store", "--update", "http://a.example/u"
+    )
+    assert both.returncode == 2 and "not both" in both.stderr
+    nowhere = labgraph_command(real_settings, "--store", "oxigraph", "publish")
+    assert nowhere.returncode == 2 and "say where to publish" in nowhere.stderr

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -22,6 +22,9 @@ from labgraph.errors import ConflictError, LabgraphError, ShapeViolations
 from labgraph.namespaces import STANDARD_PREFIXES
 from labgraph.uris import prefixes as own_prefixes
 from labgraph.validation import ValidationReport, validate_dataset
+
+if TYPE_CHECKING:
+    from labgraph.publish import Via
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,7 +51,7 @@ def _reports_errors(func: F) -> F:
 )
 @click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path), help="Where releases are written.")
 @click.option("--base-uri", help="Base of the URIs labgraph mints.")
-@click.option("--store", help="oxigraph (default), oxigraph:RELEASE_DIR or sparql:QUERY_URL.")
+@click.option("--store", help="oxigraph (default), oxigraph:RELEASE_DIR or sparql:QUERY_URL[,UPDATE_URL].")
 @click.option(
     "--config",
     "config_file",
@@ -202,36 +205,77 @@ def serve(
 @click.option(
     "--to",
     "graph_store",
-    required=True,
     metavar="URL",
     help="Graph Store Protocol endpoint of the server (e.g. http://127.0.0.1:7878/store for Oxigraph).",
+)
+@click.option(
+    "--update",
+    "update_url",
+    metavar="URL",
+    help="SPARQL 1.1 Update endpoint to load through instead (e.g. http://127.0.0.1:7878/update for Oxigraph). "
+    "Without --to or --update: the UPDATE_URL of the store setting (sparql:QUERY_URL,UPDATE_URL).",
+)
+@click.option(
+    "--default-graph",
+    metavar="IRI",
+    help="Named graph that receives the merged default graph, for a server whose default graph is the union "
+    "of all graphs (Virtuoso). Default: the one default-graph-uri of the store's query URL, if it has one; "
+    "else the server's default graph.",
 )
 @click.option(
     "--chunk-triples",
     type=click.IntRange(min=1),
     default=None,
-    help="Most triples per request (default 100,000): a larger graph is sent as a PUT, then POSTs that add to it.",
+    help="Most triples per request (default 100,000): a larger graph is sent as a first request that "
+    "replaces it, then requests that add to it.",
 )
 @click.pass_obj
 @_reports_errors
-def publish_command(settings: Settings, graph_store: str, chunk_triples: int | None) -> None:
+def publish_command(
+    settings: Settings,
+    graph_store: str | None,
+    update_url: str | None,
+    default_graph: str | None,
+    chunk_triples: int | None,
+) -> None:
     """Load the current build, named graphs included, into a SPARQL server."""
     from labgraph.build import current_release
-    from labgraph.publish import CHUNK_TRIPLES, publish
+    from labgraph.publish import CHUNK_TRIPLES, merged_graph_of, publish
 
+    url, via = _publish_target(settings, graph_store, update_url)
     release = current_release(settings)
     if release is None:
         raise LabgraphError(f"no build in {settings.build_dir}: run `labgraph build` first")
+    merged_into = default_graph or merged_graph_of(settings.query_url)
     done = publish(
         release,
-        graph_store,
+        url,
+        via=via,
+        default_graph=merged_into,
         connect_timeout_s=settings.remote_connect_timeout_s,
         chunk_triples=chunk_triples or CHUNK_TRIPLES,
         progress=lambda m: click.echo(f"· {m}", err=True),
     )
+    protocol = "SPARQL Update" if via == "update" else "the Graph Store Protocol"
+    into = f" as <{merged_into}>" if merged_into else ""
     click.echo(
         f"published {done.graphs} named graphs ({done.triples:,} triples) and the default graph "
-        f"({done.default_triples:,} triples) to {graph_store} in {done.requests} requests"
+        f"({done.default_triples:,} triples{into}) to {url} with {protocol} in {done.requests} requests"
+    )
+
+
+def _publish_target(settings: Settings, graph_store: str | None, update_url: str | None) -> tuple[str, Via]:
+    """The endpoint ``publish`` loads into and how: the option given, else the store's update URL."""
+    if graph_store and update_url:
+        raise click.UsageError("give either --to (Graph Store Protocol) or --update (SPARQL Update), not both")
+    if graph_store:
+        return graph_store, "graph-store"
+    update_url = update_url or settings.update_url
+    if update_url:
+        return update_url, "update"
+    raise click.UsageError(
+        "say where to publish: --to GRAPH_STORE_URL, --update UPDATE_URL, or a store setting "
+        "sparql:QUERY_URL,UPDATE_URL"
     )
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from labgraph.errors import ConfigError
 
@@ -74,8 +76,10 @@ class Settings:
     store: str = _setting(
         "oxigraph",
         "Where the data is served from: 'oxigraph' (the current build's embedded store), 'oxigraph:PATH' "
-        "(another release directory), or 'sparql:QUERY_URL' for any SPARQL 1.1 server loaded with "
-        "`labgraph publish`.",
+        "(another release directory), or 'sparql:QUERY_URL[,UPDATE_URL]' for any SPARQL 1.1 server loaded "
+        "with `labgraph publish`, which uses UPDATE_URL (SPARQL Update) when given no other endpoint. The "
+        "update URL follows the last comma that precedes a URL scheme (write a comma followed by "
+        "'http://' inside the query URL as %2C).",
     )
     remote_connect_timeout_s: float = _setting(
         5.0, "Connection timeout towards a remote SPARQL server; reading is bounded by query_timeout_s."
@@ -109,11 +113,25 @@ class Settings:
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1: {getattr(self, name)}")
         if not (self.store == "oxigraph" or self.store.startswith(("oxigraph:", "sparql:"))):
-            raise ConfigError(f"store must be oxigraph, oxigraph:PATH or sparql:QUERY_URL, not {self.store!r}")
+            raise ConfigError(
+                f"store must be oxigraph, oxigraph:PATH or sparql:QUERY_URL[,UPDATE_URL], not {self.store!r}"
+            )
+        if self.store.startswith("sparql:"):
+            sparql_urls(self.store)
         if self.query_timeout_s <= 0 or self.worker_wait_s < 0:
             raise ConfigError("query_timeout_s must be positive and worker_wait_s not negative")
         if self.document_cache_mb < 0 or self.reload_interval_s < 0:
             raise ConfigError("document_cache_mb and reload_interval_s must not be negative")
+
+    @property
+    def query_url(self) -> str | None:
+        """The SPARQL query URL of a remote store (with its dataset parameters, if any)."""
+        return sparql_urls(self.store)[0] if self.store.startswith("sparql:") else None
+
+    @property
+    def update_url(self) -> str | None:
+        """The SPARQL Update URL of a remote store, when the store setting names one."""
+        return sparql_urls(self.store)[1] if self.store.startswith("sparql:") else None
 
     @property
     def ontology_dir(self) -> Path:
@@ -154,6 +172,44 @@ class Settings:
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **_coerce(changes))
+
+
+#: A comma, then the start of a URL: where the update URL begins in ``sparql:QUERY_URL,UPDATE_URL``.
+_UPDATE_URL_START = re.compile(r",\s*(?=[A-Za-z][A-Za-z0-9+.-]*://)")
+
+
+def sparql_urls(store: str) -> tuple[str, str | None]:
+    """The query URL and the optional update URL of ``sparql:QUERY_URL[,UPDATE_URL]``.
+
+    A comma is legal in a URL (a query string may hold one), so the value is not split at every
+    comma: the update URL starts after the *last* comma that is followed by a URL scheme
+    (``,http://``, ``,https://``, or any ``,scheme://`` so that a wrong scheme is reported rather
+    than taken into the query URL). A query URL that must hold such a sequence writes its
+    comma as ``%2C``. Both URLs must be absolute http(s) URLs.
+    """
+    value = store.removeprefix("sparql:").strip()
+    boundaries = list(_UPDATE_URL_START.finditer(value))
+    if boundaries:
+        last = boundaries[-1]
+        query, update = value[: last.start()].strip(), value[last.end() :].strip()
+    else:
+        query, update = value, None
+    if query.endswith(","):
+        raise ConfigError(f"store: nothing follows the comma in {store!r} (sparql:QUERY_URL[,UPDATE_URL])")
+    _check_http_url(query, "query URL", store)
+    if update is not None:
+        _check_http_url(update, "update URL", store)
+    return query, update
+
+
+def _check_http_url(url: str, role: str, store: str) -> None:
+    try:
+        parts = urlsplit(url)
+        usable = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # e.g. an unclosed [IPv6] host
+        usable = False
+    if not usable:
+        raise ConfigError(f"store: the {role} must be an http:// or https:// URL, not {url!r} (in {store!r})")
 
 
 def _field_names() -> list[str]:

@@ -31,7 +31,8 @@ def open_store(settings: Settings, extra_files: tuple[Path, ...] = ()):  # type:
     if settings.store.startswith("sparql:"):
         if extra_files:
             raise LabgraphError("--load only works with the embedded store; publish the files to the server instead")
-        return RemoteStore(settings, settings.store.removeprefix("sparql:"), release)
+        assert settings.query_url is not None  # a sparql: store always has one (checked by Settings)
+        return RemoteStore(settings, settings.query_url, release)
     return EmbeddedStore(settings, release, extra_files)
 
 

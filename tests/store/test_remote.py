@@ -113,6 +113,24 @@ def test_a_dataset_in_the_store_url_goes_with_queries_that_choose_none(
     assert not remote.exists("https://w3id.org/labgraph/id/lab/acco-lab")  # in another graph
 
 
+def test_a_store_with_an_update_url_reads_through_its_query_url(
+    server_settings: Settings, built: BuildResult, oxigraph_server: OxigraphServer
+) -> None:
+    """``sparql:QUERY_URL,UPDATE_URL``: the update URL is publish's; the store, dataset included,
+    is the query URL's."""
+    from labgraph.serve import open_store
+
+    ontology = "https://w3id.org/labgraph/graph/ontology"
+    url = oxigraph_server.url
+    store = open_store(server_settings.replace(store=f"sparql:{url}/query?default-graph-uri={ontology},{url}/update"))
+    try:
+        assert isinstance(store, RemoteStore)
+        assert store.query_url == f"{url}/query" and store.default_graphs == (ontology,)
+        assert store.count(COUNT) == built.stats.as_dict()["graphs"][ontology]["triples"]  # type: ignore[index]
+    finally:
+        store.close()
+
+
 def test_virtuoso_answers_recorded_from_7_2_5_are_read() -> None:
     bnodes = (
         b'{ "head": { "link": [], "vars": ["s", "o"] },\n  "results": { "distinct": false, "ordered": true, '

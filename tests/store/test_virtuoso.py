@@ -9,18 +9,22 @@ BY with LIMIT plus OFFSET above it fails: SR353), ``ResultSetMaxRows`` (answers 
 header ``X-SPARQL-MaxRows``) and ``MaxQueryExecutionTime`` (SR171). ``CaseMode`` keeps Virtuoso's
 own default, under which it answers ASK as a one-row SELECT of ``__ASK_RETVAL`` (Debian's ini sets
 ``CaseMode = 2``, which gives the standard boolean; the Oxigraph tests cover that form).
-Starting it takes about 2 s here, loading well under 1 s.
+Starting it takes about 2 s here, loading well under 1 s. ``labgraph publish`` through SPARQL
+Update is tried on a server of its own.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import requests
 from rdflib import Graph
@@ -28,6 +32,8 @@ from rdflib.compare import isomorphic
 
 from labgraph.build import BuildResult
 from labgraph.config import Settings
+from labgraph.errors import LabgraphError
+from labgraph.publish import publish
 from labgraph.store.base import QueryRequest
 from labgraph.store.embedded import EmbeddedStore
 from labgraph.store.remote import RemoteLimit, RemoteSortLimit, RemoteStore, RemoteTimeout
@@ -82,7 +88,7 @@ MaxQueryExecutionTime = {execution_s}
 class Virtuoso:
     """A private Virtuoso server: its own directory, ini and free loopback ports."""
 
-    def __init__(self, workdir: Path, data: Path) -> None:
+    def __init__(self, workdir: Path, data: Path, result_set_rows: int = RESULT_SET_ROWS) -> None:
         self.dir = workdir
         self.sql_port = _free_port()
         self.http_port = _free_port()
@@ -95,7 +101,7 @@ class Virtuoso:
                 sql_port=self.sql_port,
                 http_port=self.http_port,
                 sorted_top_rows=SORTED_TOP_ROWS,
-                result_set_rows=RESULT_SET_ROWS,
+                result_set_rows=result_set_rows,
                 execution_s=EXECUTION_S,
             ),
             "utf-8",
@@ -321,3 +327,43 @@ def test_virtuoso_own_time_limit_is_a_504_naming_it(
     with pytest.raises(RemoteTimeout, match="MaxQueryExecutionTime") as stopped:
         remote.query(QueryRequest("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", "text/csv"))
     assert stopped.value.status == 504 and time.monotonic() - started < 20
+
+
+# ----------------------------------------------------------------------------- publishing
+
+
+def test_publish_through_sparql_update(tmp_path: Path, real_settings: Settings, built: BuildResult) -> None:
+    """The README's recipe: ``--store sparql:QUERY_URL?default-graph-uri=G,UPDATE_URL`` and
+    ``labgraph publish``, into a fresh server whose SPARQL user was granted SPARQL_UPDATE. The
+    merged default graph goes into G (Virtuoso refuses DROP DEFAULT: its default graph is the
+    union of all), blank nodes are inserted with INSERT WHERE {} (it refuses them in INSERT DATA),
+    chunks stay under what its SPARQL compiler takes (about 4,990 triples a request: beyond, the
+    error says what to change). Published twice: the second replaces the first."""
+    server = Virtuoso(tmp_path, built.release, result_set_rows=100_000)
+    try:
+        server.isql('GRANT SPARQL_UPDATE TO "SPARQL";')
+        url = f"{server.url}/sparql"
+        env = {**os.environ, "LABGRAPH_PROJECT_DIR": str(real_settings.project_dir)}
+        env["LABGRAPH_BUILD_DIR"] = str(real_settings.build_dir)
+        command = [sys.executable, "-m", "labgraph", "--store", f"sparql:{url}?default-graph-uri={MERGED},{url}"]
+        with pytest.raises(LabgraphError, match=rf"the default graph \(into <{MERGED}>\) \(triples 1-") as big:
+            publish(built.release, url, via="update", default_graph=MERGED, chunk_triples=6000)
+        assert "memory exhausted" in str(big.value) and "--chunk-triples" in str(big.value)
+        for _ in range(2):
+            done = subprocess.run(
+                [*command, "publish", "--chunk-triples", "1000"], env=env, capture_output=True, text=True, timeout=120
+            )
+            assert done.returncode == 0, done.stderr
+            assert f"as <{MERGED}>" in done.stdout and "with SPARQL Update" in done.stdout
+        remote = RemoteStore(real_settings, url, built.release)
+        release = ox.Store.read_only(str(built.release / "store"))
+        graphs = [(g.value, g) for g in release.named_graphs() if isinstance(g, ox.NamedNode)]
+        for name, graph in [*graphs, (MERGED, ox.DefaultGraph())]:
+            theirs = Graph().parse(data=remote.graph_document(name, "application/n-triples"), format="nt")
+            mine = [
+                ox.Triple(q.subject, q.predicate, q.object) for q in release.quads_for_pattern(None, None, None, graph)
+            ]
+            expected = Graph().parse(data=ox.serialize(mine, format=ox.RdfFormat.N_TRIPLES), format="nt")
+            assert len(theirs) == len(expected) and isomorphic(theirs, expected), name
+    finally:
+        server.stop()

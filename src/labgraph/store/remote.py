@@ -8,6 +8,8 @@ lowered to ``max_rows + 1`` and the answer is cut here when that extra row comes
 that is down or too slow gives a clear 502 or 504 rather than an error page, and the next query
 simply tries again.
 
+The store reads through the query URL alone (``sparql:QUERY_URL[,UPDATE_URL]``: the update URL
+is ``labgraph publish``'s, see :func:`labgraph.config.sparql_urls`).
 ``default-graph-uri`` and ``named-graph-uri`` in the query URL (``sparql:URL?default-graph-uri=G``)
 set the store's dataset: they are sent with labgraph's own queries and with every query that
 does not choose its own dataset (FROM, FROM NAMED or the protocol's parameters), and the
