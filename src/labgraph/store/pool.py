@@ -39,7 +39,9 @@ class WorkerPool:
         self._size = size
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["labgraph.store.worker"])
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        # Last in, first out: the worker that just answered has the data in the CPU caches;
+        # alternating between workers costs about 1 ms per query (measured at 100k quads).
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
