@@ -85,9 +85,13 @@ def test_stalled_server_gives_504_within_the_time_limit(
         started = time.monotonic()
         response = requests.get(live.url + "/sparql", params={"query": COUNT}, timeout=30)
         assert response.status_code == 504 and "query_timeout_s" in response.text
-        assert time.monotonic() - started < 5
+        assert time.monotonic() - started < 10  # bounded by the 1 s limit, not by the stalled server
         os.kill(remote.process.pid, signal.SIGCONT)  # type: ignore[union-attr]
-        assert requests.get(live.url + "/sparql", params={"query": COUNT}, timeout=10).status_code == 200
+        # Back: answers again (allowing for a loaded machine, where the first try may still time out).
+        deadline = time.monotonic() + 30
+        while requests.get(live.url + "/sparql", params={"query": COUNT}, timeout=10).status_code != 200:
+            assert time.monotonic() < deadline, "no recovery after the server came back"
+            time.sleep(0.5)
     finally:
         live.close()
         remote.stop()
