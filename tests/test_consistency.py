@@ -15,14 +15,18 @@ PREFIXES = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 """
 
 
+def add_document(settings: Settings, turtle: str) -> None:
+    """One more source document beside the real ones."""
+    (settings.data_dir / "documents" / "other.ttl").write_text(turtle, encoding="utf-8")
+
+
 def test_real_sources_have_no_conflicts(dataset) -> None:  # type: ignore[no-untyped-def]
     assert find_conflicts(dataset) == []
     assert find_mistyped(dataset) == []
 
 
 def test_two_files_giving_one_uri_different_labels_are_named(project_settings: Settings) -> None:
-    extra = project_settings.data_dir / "documents" / "other.ttl"
-    extra.write_text(PREFIXES + 'lab:acco-lab rdfs:label "Un autre lab"@fr .\n', encoding="utf-8")
+    add_document(project_settings, PREFIXES + 'lab:acco-lab rdfs:label "Un autre lab"@fr .\n')
     conflicts = find_conflicts(load(project_settings))
     assert len(conflicts) == 1
     conflict = conflicts[0]
@@ -33,8 +37,7 @@ def test_two_files_giving_one_uri_different_labels_are_named(project_settings: S
 
 
 def test_conflicting_founding_dates_are_reported(project_settings: Settings) -> None:
-    extra = project_settings.data_dir / "documents" / "other.ttl"
-    extra.write_text(PREFIXES + 'lab:labo-culture schema:foundingDate "2021"^^xsd:gYear .\n', encoding="utf-8")
+    add_document(project_settings, PREFIXES + 'lab:labo-culture schema:foundingDate "2021"^^xsd:gYear .\n')
     [conflict] = find_conflicts(load(project_settings))
     assert conflict.predicate == "http://schema.org/foundingDate"
     assert sorted(v for vals in conflict.values.values() for v in vals) == [
@@ -44,31 +47,27 @@ def test_conflicting_founding_dates_are_reported(project_settings: Settings) -> 
 
 
 def test_same_value_in_two_files_is_not_a_conflict(project_settings: Settings) -> None:
-    extra = project_settings.data_dir / "documents" / "other.ttl"
-    extra.write_text(PREFIXES + 'lab:labo-culture schema:foundingDate "2023"^^xsd:gYear .\n', encoding="utf-8")
+    add_document(project_settings, PREFIXES + 'lab:labo-culture schema:foundingDate "2023"^^xsd:gYear .\n')
     assert find_conflicts(load(project_settings)) == []
 
 
 def test_uri_segment_must_match_type(project_settings: Settings) -> None:
-    extra = project_settings.data_dir / "documents" / "other.ttl"
-    extra.write_text(PREFIXES + 'pers:not-a-person a lg:Lab ; rdfs:label "Lab"@fr .\n', encoding="utf-8")
+    add_document(project_settings, PREFIXES + 'pers:not-a-person a lg:Lab ; rdfs:label "Lab"@fr .\n')
     [problem] = find_mistyped(load(project_settings))
     assert problem.subject.endswith("/id/person/not-a-person")
     assert "foaf/0.1/Person" in str(problem)
 
 
 def test_labels_in_different_languages_do_not_conflict(project_settings: Settings) -> None:
-    extra = project_settings.data_dir / "documents" / "other.ttl"
-    extra.write_text(PREFIXES + 'lab:acco-lab rdfs:label "Un lab ailleurs"@de .\n', encoding="utf-8")
+    add_document(project_settings, PREFIXES + 'lab:acco-lab rdfs:label "Un lab ailleurs"@de .\n')
     assert find_conflicts(load(project_settings)) == []
 
 
 def test_an_iri_and_a_plain_literal_for_one_property_conflict(project_settings: Settings) -> None:
-    extra = project_settings.data_dir / "documents" / "other.ttl"
-    extra.write_text(
+    add_document(
+        project_settings,
         PREFIXES + "lab:new-lab a lg:Lab ; rdfs:label <http://example.org/label> .\n"
         'lab:new-lab rdfs:label "Nouveau" .\n',
-        encoding="utf-8",
     )
     [conflict] = find_conflicts(load(project_settings))
     assert conflict.subject.endswith("/id/lab/new-lab")
@@ -76,11 +75,10 @@ def test_an_iri_and_a_plain_literal_for_one_property_conflict(project_settings: 
 
 
 def test_two_values_in_one_file_conflict_and_blank_nodes_are_not_checked(project_settings: Settings) -> None:
-    extra = project_settings.data_dir / "documents" / "other.ttl"
-    extra.write_text(
+    add_document(
+        project_settings,
         PREFIXES + 'lab:new-lab a lg:Lab ; schema:foundingDate "2020"^^xsd:gYear, "2021"^^xsd:gYear .\n'
         '[] schema:foundingDate "2020"^^xsd:gYear, "2021"^^xsd:gYear .\n',
-        encoding="utf-8",
     )
     [conflict] = find_conflicts(load(project_settings))
     assert conflict.subject.endswith("/id/lab/new-lab")
@@ -103,13 +101,12 @@ def test_conflicts_come_sorted_by_subject_and_name_every_file(project_settings: 
 
 
 def test_a_subclass_satisfies_the_segment_and_unknown_segments_are_ignored(project_settings: Settings) -> None:
-    extra = project_settings.data_dir / "documents" / "other.ttl"
-    extra.write_text(
+    add_document(
+        project_settings,
         PREFIXES + "@prefix org: <http://www.w3.org/ns/org#> .\n"
         "<https://w3id.org/labgraph/id/organisation/new-org> a org:FormalOrganization .\n"  # -> foaf:Agent
         '<https://w3id.org/labgraph/id/gadget/thing> rdfs:label "not a kind of thing"@fr .\n'
         '<https://w3id.org/labgraph/id/lab> rdfs:label "no slug"@fr .\n',
-        encoding="utf-8",
     )
     assert find_mistyped(load(project_settings)) == []
 
