@@ -86,7 +86,7 @@ class Settings:
     )
     store_memory: bool = _setting(
         True,
-        "Load the release into memory in each serving process (queries about 3x faster than on disk, "
+        "Load the release into memory in each serving process (queries 2-2.5x faster than on disk, "
         "measured in benchmarks/RESULTS.md; start-up grows with the data). false opens the build's on-disk "
         "store read-only instead: instant start, slower queries.",
     )
