@@ -214,3 +214,13 @@ def test_every_triple_format_says_what_the_quad_document_says(live: LiveServer, 
     for parser, ext in RDF_PARSERS.values():
         graph = Graph().parse(data=get(live, f"/doc/{path}.{ext}").content, format=parser)
         assert isomorphic(graph, merged), f"{ext} differs from the merge of the quads"
+
+
+def test_turtle_documents_declare_only_the_prefixes_they_use(live: LiveServer) -> None:
+    text = get(live, "/doc/lab/acco-lab.ttl").text
+    declarations = [line.split()[1] for line in text.splitlines() if line.startswith("@prefix ")]
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("@prefix "))
+    assert "rdfs:" in declarations and "lab:" in declarations
+    assert all(name in body for name in declarations), declarations
+    assert "sd:" not in declarations  # the service-description vocabulary says nothing about a lab
+    assert len(Graph().parse(data=text, format="turtle")) > 10

@@ -64,14 +64,35 @@ def term_of(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Term:
 def serialize_quads(quads: list[ox.Quad], media_type: str, prefixes: dict[str, str]) -> bytes:
     """Quads in a quad format; their merged, de-duplicated triples in a triple format."""
     if media_type in QUAD_TYPES:
-        return ox.serialize(quads, format=RDF_FORMATS[media_type], prefixes=_useful(prefixes, media_type))
-    return serialize_triples(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads), media_type,
-                             prefixes)
+        body = ox.serialize(quads, format=RDF_FORMATS[media_type], prefixes=_useful(prefixes, media_type))
+        return _without_unused_prefixes(body) if media_type in PREFIXED else body
+    return serialize_triples(
+        dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads), media_type, prefixes
+    )
 
 
 def serialize_triples(triples: Iterable[ox.Triple], media_type: str, prefixes: dict[str, str]) -> bytes:
-    return ox.serialize(triples, format=RDF_FORMATS[media_type], prefixes=_useful(prefixes, media_type))
+    body = ox.serialize(triples, format=RDF_FORMATS[media_type], prefixes=_useful(prefixes, media_type))
+    return _without_unused_prefixes(body) if media_type in PREFIXED else body
+
+
+PREFIXED = ("text/turtle", "application/trig")
 
 
 def _useful(prefixes: dict[str, str], media_type: str) -> dict[str, str] | None:
-    return prefixes if media_type in ("text/turtle", "application/trig") else None
+    return prefixes if media_type in PREFIXED else None
+
+
+def _without_unused_prefixes(body: bytes) -> bytes:
+    """Oxigraph declares every prefix it is given; a document about one lab uses a handful.
+
+    A declaration is kept when its ``name:`` occurs anywhere after the declarations (at worst
+    inside a literal, which only keeps a declaration that was not needed).
+    """
+    lines = body.split(b"\n")
+    head = 0
+    while head < len(lines) and lines[head].startswith(b"@prefix "):
+        head += 1
+    rest = b"\n".join(lines[head:])
+    kept = [line for line in lines[:head] if line.split(b" ", 2)[1] in rest]
+    return b"\n".join([*kept, rest]) if kept else rest
