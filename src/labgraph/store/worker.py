@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from labgraph.store.formats import RDF_FORMATS, RESULTS_FORMATS
+from labgraph.store.common import serialize_triples
+from labgraph.store.formats import RESULTS_FORMATS
 from labgraph.store.policy import cap_rows
 
 
@@ -114,7 +115,7 @@ def execute(store: ox.Store, job: Job) -> Outcome:
     triples = list(islice(results, job.max_rows + 1))
     truncated = len(triples) > job.max_rows
     triples = triples[: job.max_rows]
-    body = ox.serialize(triples, format=RDF_FORMATS[job.media_type], prefixes=_useful(job.prefixes, job.media_type))
+    body = serialize_triples(triples, job.media_type, job.prefixes)
     return Outcome(body, len(triples), truncated, "graph")
 
 
@@ -162,7 +163,3 @@ def _dataset(job: Job) -> dict[str, object]:
     if job.named_graphs:
         options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
     return options
-
-
-def _useful(prefixes: dict[str, str], media_type: str) -> dict[str, str] | None:
-    return prefixes if media_type in ("text/turtle", "application/trig") else None
