@@ -107,9 +107,9 @@ class Settings:
             raise ConfigError(f"base_uri must be an absolute URI ending with '/': {self.base_uri!r}")
         if not 0 <= self.port < 65536:
             raise ConfigError(f"port must be between 0 and 65535: {self.port}")
-        positive = ("threads", "processes", "max_rows", "max_query_bytes", "max_url_bytes", "max_nesting")
-        positive += ("query_workers",)
-        for name in positive:
+        for name in (
+            "threads", "processes", "max_rows", "max_query_bytes", "max_url_bytes", "max_nesting", "query_workers"
+        ):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1: {getattr(self, name)}")
         if not (self.store == "oxigraph" or self.store.startswith(("oxigraph:", "sparql:"))):

@@ -62,9 +62,9 @@ def term_of(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Term:
 
 
 def serialize_quads(quads: list[ox.Quad], media_type: str, prefixes: dict[str, str]) -> bytes:
-    """Quads in a quad format; their merged, de-duplicated triples in a triple format."""
+    """A document: quads in a quad format; their merged, de-duplicated triples in a triple format."""
     if media_type in QUAD_TYPES:
-        body = ox.serialize(quads, format=RDF_FORMATS[media_type], prefixes=_useful(prefixes, media_type))
+        body = ox.serialize(quads, format=RDF_FORMATS[media_type], prefixes=prefixes_for(media_type, prefixes))
         return _without_unused_prefixes(body) if media_type in PREFIXED else body
     return serialize_triples(
         dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads), media_type, prefixes
@@ -72,14 +72,18 @@ def serialize_quads(quads: list[ox.Quad], media_type: str, prefixes: dict[str, s
 
 
 def serialize_triples(triples: Iterable[ox.Triple], media_type: str, prefixes: dict[str, str]) -> bytes:
-    body = ox.serialize(triples, format=RDF_FORMATS[media_type], prefixes=_useful(prefixes, media_type))
+    """A document (a resource's description, a whole graph): produced once per release and kept,
+    so it is worth declaring only the prefixes it uses. Query results do not take this path:
+    trimming costs a scan of the body per unused prefix."""
+    body = ox.serialize(triples, format=RDF_FORMATS[media_type], prefixes=prefixes_for(media_type, prefixes))
     return _without_unused_prefixes(body) if media_type in PREFIXED else body
 
 
 PREFIXED = ("text/turtle", "application/trig")
 
 
-def _useful(prefixes: dict[str, str], media_type: str) -> dict[str, str] | None:
+def prefixes_for(media_type: str, prefixes: dict[str, str]) -> dict[str, str] | None:
+    """The prefixes to give Oxigraph's serializer: only formats that write them."""
     return prefixes if media_type in PREFIXED else None
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from labgraph.store.common import serialize_triples
-from labgraph.store.formats import RESULTS_FORMATS
+from labgraph.store.common import prefixes_for
+from labgraph.store.formats import RDF_FORMATS, RESULTS_FORMATS
 from labgraph.store.policy import cap_rows
 
 
@@ -115,7 +115,8 @@ def execute(store: ox.Store, job: Job) -> Outcome:
     triples = list(islice(results, job.max_rows + 1))
     truncated = len(triples) > job.max_rows
     triples = triples[: job.max_rows]
-    body = serialize_triples(triples, job.media_type, job.prefixes)
+    prefixes = prefixes_for(job.media_type, job.prefixes)
+    body = ox.serialize(triples, format=RDF_FORMATS[job.media_type], prefixes=prefixes)
     return Outcome(body, len(triples), truncated, "graph")
 
 
