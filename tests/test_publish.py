@@ -4,6 +4,7 @@ a server that stops reading while it loads, and failures that say which graph an
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -292,6 +293,22 @@ def test_the_command_publishes_to_the_update_url_of_the_store(
             timeout=30,
         )
         assert count.text.split()[-1] == str(built.stats.triples)
+        # The store is asked what arrived, through the store interface: the build's own figures.
+        graphs = len(built.stats.by_graph)
+        assert (
+            f"the store now holds {built.stats.quads:,} statements in {graphs} named graphs "
+            f"and {built.stats.triples:,} distinct triples"
+        ) in done.stdout
+        assert "warning" not in done.stderr
+        counted = labgraph_command(real_settings, "--store", store, "stats", "--from-store", "--format", "json")
+        assert counted.returncode == 0, counted.stderr
+        assert json.loads(counted.stdout) == built.stats.as_dict()
+        # A graph the build does not have stays on the server: the counts differ, and publish says so.
+        stale_triples(server, "urn:test:stray")
+        again = labgraph_command(real_settings, "--store", store, "publish")
+        assert again.returncode == 0, again.stderr
+        assert f"in {graphs + 1} named graphs" in again.stdout
+        assert "warning: the build has" in again.stderr and "labgraph stats --from-store" in again.stderr
     finally:
         server.stop()
     both = labgraph_command(

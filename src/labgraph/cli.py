@@ -150,11 +150,26 @@ def validate(settings: Settings, fmt: str, shapes: Path | None) -> None:
 
 @main.command("stats")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--from-store",
+    is_flag=True,
+    help="Count what the configured store serves (e.g. a SPARQL server after `labgraph publish`), "
+    "not the source files.",
+)
 @click.pass_obj
 @_reports_errors
-def stats_command(settings: Settings, fmt: str) -> None:
+def stats_command(settings: Settings, fmt: str, from_store: bool) -> None:
     """Counts per class, per source document (named graph) and per property."""
-    figures = stats.compute(sources.load(settings).store, settings.base_uri)
+    if from_store:
+        from labgraph.serve import open_store
+
+        store = open_store(settings)
+        try:
+            figures = store.statistics()
+        finally:
+            store.close()
+    else:
+        figures = stats.compute(sources.load(settings).store, settings.base_uri)
     if fmt == "json":
         click.echo(json.dumps(figures.as_dict(), indent=2, ensure_ascii=False))
         return
@@ -240,28 +255,65 @@ def publish_command(
 ) -> None:
     """Load the current build, named graphs included, into a SPARQL server."""
     from labgraph.build import current_release
-    from labgraph.publish import CHUNK_TRIPLES, merged_graph_of, publish
+    from labgraph.publish import merged_graph_of, publish
+    from labgraph.serve import open_store
 
+    if chunk_triples is not None:
+        settings = settings.replace(publish_chunk_triples=chunk_triples)
     url, via = _publish_target(settings, graph_store, update_url)
     release = current_release(settings)
     if release is None:
         raise LabgraphError(f"no build in {settings.build_dir}: run `labgraph build` first")
     merged_into = default_graph or merged_graph_of(settings.query_url)
+    say = lambda m: click.echo(f"· {m}", err=True)  # noqa: E731
+    if url == settings.update_url and merged_into == merged_graph_of(settings.query_url):
+        # The configured store itself: load it through the store interface, then ask it what
+        # arrived (a server may refuse or merge statements without saying so).
+        store = open_store(settings)
+        try:
+            got = store.load(release, progress=say)
+            _report_published(got.graphs, got.quads, got.default_triples, got.requests, url, via, merged_into)
+            _check_arrival(store.statistics(), release)
+        finally:
+            store.close()
+        return
     done = publish(
         release,
         url,
         via=via,
         default_graph=merged_into,
         connect_timeout_s=settings.remote_connect_timeout_s,
-        chunk_triples=chunk_triples or CHUNK_TRIPLES,
-        progress=lambda m: click.echo(f"· {m}", err=True),
+        chunk_triples=settings.publish_chunk_triples,
+        progress=say,
     )
+    _report_published(done.graphs, done.triples, done.default_triples, done.requests, url, via, merged_into)
+
+
+def _report_published(
+    graphs: int, triples: int, default_triples: int, requests: int, url: str, via: Via, merged_into: str | None
+) -> None:
     protocol = "SPARQL Update" if via == "update" else "the Graph Store Protocol"
     into = f" as <{merged_into}>" if merged_into else ""
     click.echo(
-        f"published {done.graphs} named graphs ({done.triples:,} triples) and the default graph "
-        f"({done.default_triples:,} triples{into}) to {url} with {protocol} in {done.requests} requests"
+        f"published {graphs} named graphs ({triples:,} triples) and the default graph ({default_triples:,} "
+        f"triples{into}) to {url} with {protocol} in {requests} requests"
     )
+
+
+def _check_arrival(figures: stats.Stats, release: Path) -> None:
+    """Compare what the store counts with what the build counted; say so when they differ."""
+    built = json.loads((release / "manifest.json").read_text("utf-8"))["stats"]
+    click.echo(
+        f"the store now holds {figures.quads:,} statements in {len(figures.by_graph)} named graphs "
+        f"and {figures.triples:,} distinct triples"
+    )
+    counted = (figures.quads, figures.triples, len(figures.by_graph))
+    if counted != (built["quads"], built["triples"], len(built["graphs"])):
+        click.echo(
+            f"warning: the build has {built['quads']:,} statements in {len(built['graphs'])} named graphs and "
+            f"{built['triples']:,} distinct triples; the store counts differently (see `labgraph stats --from-store`)",
+            err=True,
+        )
 
 
 def _publish_target(settings: Settings, graph_store: str | None, update_url: str | None) -> tuple[str, Via]:

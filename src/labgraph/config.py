@@ -84,6 +84,11 @@ class Settings:
     remote_connect_timeout_s: float = _setting(
         5.0, "Connection timeout towards a remote SPARQL server; reading is bounded by query_timeout_s."
     )
+    publish_chunk_triples: int = _setting(
+        100_000,
+        "Most triples per request when loading a remote store (`labgraph publish`): a larger graph goes "
+        "as a request that replaces it, then requests that add to it. Virtuoso needs about 2000.",
+    )
     store_memory: bool = _setting(
         True,
         "Load the release into memory in each serving process (queries 2-2.5x faster than on disk, "

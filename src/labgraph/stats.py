@@ -6,16 +6,18 @@ are computed once here with SPARQL over the store rather than by walking triples
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }"
 _BY_CLASS = """
 SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n) ?class
 """
 _BY_GRAPH = """
 PREFIX prov: <http://www.w3.org/ns/prov#>
-SELECT ?g ?triples ?subjects (SAMPLE(?doc) AS ?source) WHERE {
+SELECT ?g ?triples ?subjects (MIN(STR(?doc)) AS ?source) WHERE {
   { SELECT ?g (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g }
   OPTIONAL { ?g prov:wasDerivedFrom ?doc }
 } GROUP BY ?g ?triples ?subjects ORDER BY ?g
@@ -57,24 +59,36 @@ class Stats:
         }
 
 
+#: Runs one of the SELECT queries above over a dataset whose default graph is the merge of its
+#: named graphs, and gives each row as variable name → lexical value (unbound: absent).
+Select = Callable[[str], list[dict[str, str]]]
+
+
 def compute(store: ox.Store, base: str = "https://w3id.org/labgraph/") -> Stats:
-    union = {"use_default_graph_as_union": True}
-    triples = next(
-        iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }", **union))
-    )["n"]
+    """The figures of a build's dataset: named graphs only, queried as their union (the merge)."""
+
+    def select(query: str) -> list[dict[str, str]]:
+        results = store.query(query, use_default_graph_as_union=True)
+        names = [v.value for v in results.variables]  # type: ignore[union-attr]
+        return [{n: row[n].value for n in names if row[n] is not None} for row in results]  # type: ignore[union-attr]
+
+    return from_queries(select, base)
+
+
+def from_queries(select: Select, base: str, *, skip_graphs: Collection[str] = ()) -> Stats:
+    """The figures through any store's SELECT: the build's, or a serving store's through the
+    store interface, whose default graph is the merge itself. ``skip_graphs`` are named graphs
+    that are not the data's own (the merged copy a server such as Virtuoso keeps as a graph)."""
+    by_graph = [
+        (r["g"], int(r["triples"]), int(r["subjects"]), r.get("source"))
+        for r in select(_BY_GRAPH)
+        if r["g"] not in skip_graphs
+    ]
     return Stats(
-        quads=len(store),
-        triples=int(triples.value),
-        by_class=[(r["class"].value, int(r["n"].value)) for r in store.query(_BY_CLASS, **union)],
-        by_graph=[
-            (
-                r["g"].value,
-                int(r["triples"].value),
-                int(r["subjects"].value),
-                r["source"].value if r["source"] else None,
-            )
-            for r in store.query(_BY_GRAPH, **union)
-        ],
-        by_property=[(r["p"].value, int(r["n"].value)) for r in store.query(_BY_PROPERTY, **union)],
-        linksets=[(r["p"].value, r["target"].value, int(r["n"].value)) for r in store.query(_LINKSETS % base, **union)],
+        quads=sum(triples for _, triples, _, _ in by_graph),
+        triples=int(select(_TRIPLES)[0]["n"]),
+        by_class=[(r["class"], int(r["n"])) for r in select(_BY_CLASS)],
+        by_graph=by_graph,
+        by_property=[(r["p"], int(r["n"])) for r in select(_BY_PROPERTY)],
+        linksets=[(r["p"], r["target"], int(r["n"])) for r in select(_LINKSETS % base)],
     )

@@ -7,14 +7,20 @@ as plain :class:`Term` values for pages to render, so the web layer needs no RDF
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from labgraph.errors import LabgraphError
 from labgraph.store.policy import QueryForm, QueryRejected
 
+if TYPE_CHECKING:
+    from labgraph.stats import Stats
+
 __all__ = [
     "Description",
+    "Loaded",
     "QueryCrashed",
     "QueryFailed",
     "QueryRejected",
@@ -99,6 +105,16 @@ class Description:
     body: bytes | None = None  # the statements serialized in the requested media type
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """What :meth:`Store.load` put in the store."""
+
+    graphs: int  # named graphs
+    quads: int  # statements in the named graphs
+    default_triples: int  # triples of the merged default graph
+    requests: int = 0  # HTTP requests it took (remote stores)
+
+
 class Store(Protocol):
     """What labgraph needs from a triple store, and nothing more."""
 
@@ -124,6 +140,16 @@ class Store(Protocol):
 
     def graph_document(self, graph: str, media_type: str) -> bytes:
         """A whole named graph (e.g. the ontology), serialized."""
+
+    def load(self, release: Path, progress: Callable[[str], None] | None = None) -> Loaded:
+        """Make a release the data this store answers from: its named graphs, and their merge as
+        the default graph (the embedded store switches once the new data is open; a remote
+        server receives it graph by graph). Servers follow new builds by opening a store per
+        release (:mod:`labgraph.live`); this is for the command line and scripts."""
+
+    def statistics(self) -> Stats:
+        """Counts of what the store holds now (statements, triples, per class, graph and
+        property), counted by the store itself: after a load, they show what arrived."""
 
     def close(self) -> None: ...
 

@@ -8,15 +8,18 @@ pool, under the same policy and limits as any other backend.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
+from labgraph import stats
 from labgraph.config import Settings
 from labgraph.errors import LabgraphError
 from labgraph.namespaces import STANDARD_PREFIXES
 from labgraph.store import policy
-from labgraph.store.base import Description, QueryFailed, QueryRequest, QueryResult, Statement, Term
+from labgraph.store.base import Description, Loaded, QueryFailed, QueryRequest, QueryResult, Statement, Term
 from labgraph.store.common import describe_query, serialize_quads, serialize_triples, sources_query, term_of
 from labgraph.store.formats import QUAD_TYPES, RDF_FORMATS, RESULTS_FORMATS
 from labgraph.store.pool import WorkerPool
@@ -26,18 +29,26 @@ from labgraph.uris import prefixes as own_prefixes
 
 class EmbeddedStore:
     def __init__(self, settings: Settings, release: Path, extra_files: tuple[Path, ...] = ()) -> None:
+        self.settings = settings
+        self.prefixes = {**STANDARD_PREFIXES, **own_prefixes(settings.base_uri)}
+        self._extra_files = tuple(extra_files)
+        self._use(release, *self._open(release))
+
+    def _open(self, release: Path) -> tuple[dict[str, Any], ox.Store, WorkerPool]:
+        """A release's manifest, data and query workers (still starting), beside the current ones."""
         if not (release / "labgraph.nq").is_file():
             raise LabgraphError(f"{release} is not a labgraph release (run `labgraph build` first)")
         manifest = json.loads((release / "manifest.json").read_text("utf-8"))
-        self.settings = settings
+        spec = LoadSpec(release, self._extra_files, memory=self.settings.store_memory)
+        local = open_store(spec)
+        return manifest, local, WorkerPool(spec, self.settings.query_workers)
+
+    def _use(self, release: Path, manifest: dict[str, Any], local: ox.Store, pool: WorkerPool) -> None:
         self.release = release
+        self.manifest = manifest
         self.build_id: str = manifest["build_id"]
         self.created: str = manifest["created"]
-        self.manifest = manifest
-        self.prefixes = {**STANDARD_PREFIXES, **own_prefixes(settings.base_uri)}
-        spec = LoadSpec(release, tuple(extra_files), memory=settings.store_memory)
-        self._local = open_store(spec)
-        self._pool = WorkerPool(spec, settings.query_workers)
+        self._local, self._pool = local, pool
 
     # ------------------------------------------------------------------ user queries
 
@@ -114,6 +125,30 @@ class EmbeddedStore:
         """A whole named graph (e.g. the ontology), serialized."""
         quads = list(self._local.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
         return self._serialize(quads, media_type)
+
+    def load(self, release: Path, progress: Callable[[str], None] | None = None) -> Loaded:
+        """Switch to another release: opened (and its query workers started) before the switch,
+        the previous workers stopped once their queries under way are done."""
+        say = progress or (lambda _m: None)
+        say(f"opening {release}")
+        manifest, local, pool = self._open(release)
+        try:
+            pool.wait_ready()
+        except Exception:
+            pool.close()
+            raise
+        previous = self._pool
+        self._use(release, manifest, local, pool)
+        previous.close(drain_s=self.settings.query_timeout_s)
+        graphs = sum(1 for g in self._local.named_graphs() if isinstance(g, ox.NamedNode))
+        default = sum(1 for _ in self._local.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        return Loaded(graphs, len(self._local) - default, default)
+
+    def statistics(self) -> stats.Stats:
+        def select(query: str) -> list[dict[str, str]]:
+            return [{k: v.value for k, v in row.items()} for row in self.select(query)]
+
+        return stats.from_queries(select, self.settings.base_uri)
 
     def close(self) -> None:
         self._pool.close()

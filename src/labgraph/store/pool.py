@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import queue
 import threading
+import time
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
@@ -72,10 +73,34 @@ class WorkerPool:
             raise QueryFailed(f"syntax error: {payload}")
         raise QueryFailed(str(payload))
 
-    def close(self) -> None:
+    def wait_ready(self, timeout_s: float = START_TIMEOUT_S) -> None:
+        """Block until every worker has loaded the data, so that the first queries do not wait
+        ``worker_wait_s`` and fail while a large release is still loading."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            with self._lock:
+                if len(self._all) >= self._size:
+                    return
+            if self.failures:
+                raise QueryCrashed(f"a query worker could not start: {self.failures[-1]}")
+            if time.monotonic() > deadline:
+                raise QueryCrashed(f"the query workers did not start within {timeout_s:g} s")
+            time.sleep(0.02)
+
+    def close(self, drain_s: float = 0.0) -> None:
+        """Stop every worker; with ``drain_s``, first let the queries under way finish (up to
+        that long): a worker is only taken back once it is idle."""
         with self._lock:
             self._closed = True
             workers = list(self._all)
+        deadline = time.monotonic() + drain_s
+        idle = 0
+        while idle < len(workers) and drain_s > 0:
+            try:
+                self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            idle += 1
         for worker in workers:
             worker.kill()
 

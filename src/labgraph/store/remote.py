@@ -32,6 +32,7 @@ import logging
 import socket
 import urllib.error
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import Message
 from itertools import islice
@@ -44,6 +45,7 @@ from rdflib.query import Result
 from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
+from labgraph import stats
 from labgraph.config import Settings
 from labgraph.errors import LabgraphError
 from labgraph.namespaces import STANDARD_PREFIXES
@@ -51,6 +53,7 @@ from labgraph.rdfconvert import to_rdflib_term
 from labgraph.store import policy
 from labgraph.store.base import (
     Description,
+    Loaded,
     QueryFailed,
     QueryRequest,
     QueryResult,
@@ -324,6 +327,37 @@ class RemoteStore:
         rows = self._select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
         quads = [ox.Quad(r["s"], r["p"], r["o"], ox.NamedNode(graph)) for r in rows]  # type: ignore[arg-type]
         return self._serialize(quads, media_type)
+
+    def load(self, release: Path, progress: Callable[[str], None] | None = None) -> Loaded:
+        """Publish a release through the store's SPARQL Update URL, the merged graph into the
+        query URL's one ``default-graph-uri`` when it has one (see :mod:`labgraph.publish`)."""
+        from labgraph.publish import merged_graph_of, publish
+
+        s = self.settings
+        if s.update_url is None:
+            raise LabgraphError(
+                f"the store {s.store!r} has no update URL to load through: give one "
+                "(sparql:QUERY_URL,UPDATE_URL), or use `labgraph publish --to GRAPH_STORE_URL`"
+            )
+        done = publish(
+            release,
+            s.update_url,
+            via="update",
+            default_graph=merged_graph_of(s.query_url),
+            connect_timeout_s=s.remote_connect_timeout_s,
+            chunk_triples=s.publish_chunk_triples,
+            progress=progress,
+        )
+        self.release = release
+        self.manifest = json.loads((release / "manifest.json").read_text("utf-8"))
+        self.build_id = self.manifest["build_id"]
+        return Loaded(done.graphs, done.triples, done.default_triples, done.requests)
+
+    def statistics(self) -> stats.Stats:
+        def select(query: str) -> list[dict[str, str]]:
+            return [{k: v.value for k, v in row.items()} for row in self._select(query)]
+
+        return stats.from_queries(select, self.settings.base_uri, skip_graphs=self.default_graphs)
 
     def close(self) -> None:
         pass
