@@ -66,9 +66,12 @@ class LiveServer:
         import waitress
 
         from labgraph.live import LiveApp
+        from labgraph.serve import proxy_adjustments
 
         self.app = LiveApp(settings, extra_files)
-        self.server = waitress.create_server(self.app, host="127.0.0.1", port=0, threads=8, ident="labgraph")
+        self.server = waitress.create_server(
+            self.app, host="127.0.0.1", port=0, threads=8, ident="labgraph", **proxy_adjustments(settings)
+        )
         self.port = self.server.effective_port  # type: ignore[union-attr]
         self.url = f"http://127.0.0.1:{self.port}"
         self.closing = False

@@ -216,6 +216,50 @@ def serve(
     run_server(settings, extra)
 
 
+@main.command("proxy-config")
+@click.option("--listen", default="80", show_default=True, help="Where nginx listens: [HOST:]PORT.")
+@click.option(
+    "--upstream",
+    "upstreams",
+    multiple=True,
+    metavar="HOST:PORT",
+    help="A labgraph server to send requests to. Repeatable (round robin). Default: the configured host and port.",
+)
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), help="Where nginx keeps the cache.")
+@click.option("--cache-size", default="1g", show_default=True, help="Most disk the cache may use (k, m, g).")
+@click.option("--server-name", default="_", show_default=True, help="nginx server_name (the public host name).")
+@click.option(
+    "--standalone",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write a complete nginx.conf whose pid file, logs, cache and temporary files go in this directory "
+    "(run it with nginx -p DIR -c FILE), instead of a file for /etc/nginx/conf.d/.",
+)
+@click.option("--user", help="With --standalone: the user nginx's workers run as when it starts as root.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout.")
+@click.pass_obj
+@_reports_errors
+def proxy_config(
+    settings: Settings,
+    listen: str,
+    upstreams: tuple[str, ...],
+    cache_dir: Path | None,
+    cache_size: str,
+    server_name: str,
+    standalone: Path | None,
+    user: str | None,
+    output: Path | None,
+) -> None:
+    """Write an nginx configuration that caches labgraph's answers in front of its servers."""
+    from labgraph.proxy import ProxyOptions, nginx_config
+
+    options = ProxyOptions(listen, upstreams, cache_dir, cache_size, server_name, standalone, user)
+    text = nginx_config(settings, options)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
 @main.command("publish")
 @click.option(
     "--to",

@@ -96,6 +96,13 @@ class Settings:
         "store read-only instead: instant start, slower queries.",
     )
     cache_max_age: int = _setting(300, "Seconds clients and proxies may cache pages and data (Cache-Control).")
+    trusted_proxy: str = _setting(
+        "",
+        "Address of the reverse proxy in front of the server (127.0.0.1 for an nginx on the same host, as "
+        "written by `labgraph proxy-config`; '*' for any peer). Its X-Forwarded-Proto, -Host and -For headers "
+        "are then believed, so absolute URLs name the public scheme and host. Empty: those headers are "
+        "removed, since any client could send them.",
+    )
     document_cache_mb: int = _setting(
         64,
         "Memory (MB) each server process keeps for resource documents and pages already produced; "

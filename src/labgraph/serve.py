@@ -11,6 +11,7 @@ import socket
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from labgraph.build import current_release
 from labgraph.config import Settings
@@ -86,10 +87,32 @@ def _serve_here(settings: Settings, extra_files: tuple[Path, ...], listener: soc
             threads=settings.threads,
             ident="labgraph",
             url_scheme="http",
-            clear_untrusted_proxy_headers=True,
+            **proxy_adjustments(settings),
         )
     finally:
         app.close()
+
+
+#: What a trusted proxy may tell: the client's scheme and host (for absolute URLs) and address.
+FORWARDED_HEADERS = frozenset({"x-forwarded-proto", "x-forwarded-host", "x-forwarded-for"})
+
+
+def proxy_adjustments(settings: Settings) -> dict[str, Any]:
+    """waitress options for the ``trusted_proxy`` setting.
+
+    waitress removes the X-Forwarded-* headers of an untrusted peer before the app sees them, so
+    a client cannot make labgraph write URLs of another host (and poison a cache with them); from
+    the trusted proxy, it applies them to the WSGI environment (scheme, Host, remote address).
+    One hop is trusted: the proxy's own addition, the last value of each header.
+    """
+    if not settings.trusted_proxy:
+        return {"clear_untrusted_proxy_headers": True}
+    return {
+        "trusted_proxy": settings.trusted_proxy,
+        "trusted_proxy_count": 1,
+        "trusted_proxy_headers": set(FORWARDED_HEADERS),
+        "clear_untrusted_proxy_headers": True,
+    }
 
 
 def _supervise(settings: Settings, extra_files: tuple[Path, ...], listener: socket.socket) -> None:

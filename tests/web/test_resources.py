@@ -123,6 +123,33 @@ def test_cors_on_every_hop(live: LiveServer) -> None:
         assert hop.headers["Access-Control-Allow-Origin"] in ("*", "http://o.example")
 
 
+def test_responses_are_cacheable_by_a_shared_cache(live: LiveServer) -> None:
+    """What a proxy cache keys on: one Vary header naming every request header the answer depends
+    on, and no Origin among them (the same ACAO for every origin, so one cached copy serves all)."""
+    for path, accept, varies in [
+        ("/id/lab/acco-lab", "text/turtle", {"accept"}),
+        ("/doc/lab/acco-lab", "application/ld+json", {"accept"}),
+        ("/doc/lab/acco-lab", "text/html", {"accept", "accept-language"}),
+        ("/doc/lab/acco-lab.html", "*/*", {"accept-language"}),
+    ]:
+        response = get(live, path, accept, headers={"Origin": "http://o.example"})
+        assert response.status_code in (200, 303), path
+        lines = response.raw.headers.getlist("Vary")
+        assert len(lines) == 1, (path, lines)
+        named = {v.strip().lower() for v in lines[0].split(",")}
+        assert varies <= named and "origin" not in named, (path, lines)
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        assert "public" in response.headers["Cache-Control"] and "max-age=" in response.headers["Cache-Control"]
+
+
+def test_data_documents_have_one_etag_whatever_the_language(live: LiveServer) -> None:
+    french = get(live, "/doc/lab/acco-lab.ttl", headers={"Accept-Language": "fr"})
+    english = get(live, "/doc/lab/acco-lab.ttl", headers={"Accept-Language": "en"})
+    assert french.content == english.content and french.headers["ETag"] == english.headers["ETag"]
+    pages = [get(live, "/doc/lab/acco-lab.html", headers={"Accept-Language": lang}) for lang in ("fr", "en")]
+    assert pages[0].headers["ETag"] != pages[1].headers["ETag"]
+
+
 def test_gzip(live: LiveServer) -> None:
     response = get(live, "/doc/network/labo-des-labs.ttl", headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"

@@ -59,7 +59,10 @@ def create_app(settings: Settings, store: Store, release: Path) -> Flask:
     app.extensions["labgraph"] = Site(settings, store, manifest, release)
     for blueprint in (sparql.bp, resources.bp, pages.bp, dataset.bp, api.bp, editor.bp):
         app.register_blueprint(blueprint)
-    CORS(app, expose_headers=EXPOSED, max_age=86400)
+    # "*" whatever the Origin (no credentials are ever involved): the same bytes for every calling
+    # site, so a shared cache keeps one copy of each answer rather than one per Origin (echoing the
+    # Origin, Flask-CORS would also add Vary: Origin).
+    CORS(app, expose_headers=EXPOSED, max_age=86400, send_wildcard=True)
     Compress(app)
     app.jinja_env.globals.update(t=t, lang_switch=lambda: "en" if reader_language() == "fr" else "fr")
     app.jinja_env.policies["json.dumps_kwargs"] = {"ensure_ascii": False}
