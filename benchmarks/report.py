@@ -10,7 +10,7 @@ from typing import Any
 from harness import BENCH, geomean
 
 ORDER = ["pyoxigraph-memory", "pyoxigraph-disk", "labgraph-disk", "labgraph-memory", "labgraph-processes",
-         "oxigraph-server",
+         "labgraph-nginx", "oxigraph-server",
          "labgraph-oxigraph", "virtuoso", "labgraph-virtuoso", "rdflib", "rdflib-endpoint"]
 LABELS = {
     "pyoxigraph-memory": "pyoxigraph in process, memory",
@@ -18,6 +18,7 @@ LABELS = {
     "labgraph-disk": "**labgraph**, embedded store on disk",
     "labgraph-memory": "**labgraph**, embedded store in memory",
     "labgraph-processes": "**labgraph**, in memory, 2 server processes",
+    "labgraph-nginx": "**labgraph**, in memory, behind the nginx cache (warm: repeats are hits)",
     "oxigraph-server": "Oxigraph server",
     "labgraph-oxigraph": "**labgraph** on Oxigraph server",
     "virtuoso": "Virtuoso",
@@ -155,14 +156,22 @@ def targets(runs: dict[str, dict[str, Any]]) -> list[tuple[str, str, str, str]]:
                                                            "**not met** (a lower bound)"),
                              f"{n} queries" + ("; rdflib-endpoint queries stopped at the time limit count as the "
                                                "limit" if qualifier else "")))
+    def resource_modes(size: str) -> list[tuple[str, str]]:
+        """The /sparql modes, and the nginx cache in front of the memory store (judged apart: once
+        warm, it answers without labgraph)."""
+        cached = [("labgraph-nginx", "in memory behind the nginx cache (warm after the first pass)")]
+        return modes(size) + [m for m in cached if system(size, m[0]).get("resource")]
+
     for size in ("100k", "1m"):
-        for name, mode in modes(size):
+        for name, mode in resource_modes(size):
             res = system(size, name).get("resource")
             if res and res.get("n"):
                 verdict = ("met" if res["median_ms"] < 5 else "**not met**") if size == "1m" else \
                     "(judged at 1M) " + ("under" if res["median_ms"] < 5 else "over")
                 rows.append((f"/id/… as Turtle (303 + document), store {mode}: median under 5 ms, {size}",
-                             f"{_fmt(res['median_ms'])} ms (p95 {_fmt(res['p95_ms'])} ms)", verdict, ""))
+                             f"{_fmt(res['median_ms'])} ms (p95 {_fmt(res['p95_ms'])} ms)", verdict,
+                             "one pass: all but the 10 warm-up resources are cache misses"
+                             if name == "labgraph-nginx" else ""))
             lg_t = system(size, name).get("throughput", {}).get("resource")
             ox_t = system(size, "oxigraph-server").get("throughput", {}).get("resource")
             if lg_t and ox_t:
@@ -171,7 +180,9 @@ def targets(runs: dict[str, dict[str, Any]]) -> list[tuple[str, str, str, str]]:
                              f"zero errors, {size}",
                              f"{_fmt(lg_t['per_s'])}/s ({lg_t['errors']} errors) vs {_fmt(ox_t['per_s'])}/s "
                              f"({_ratio(lg_t['per_s'] / ox_t['per_s']) if ox_t['per_s'] else '–'})",
-                             "met" if ok else "**not met**", ""))
+                             "met" if ok else "**not met**",
+                             "warm cache: the 4 clients repeat the 200 resources already fetched, so nginx answers "
+                             "from its cache, without labgraph" if name == "labgraph-nginx" else ""))
     if "1m" in runs:
         load = runs["1m"].get("build", {}).get("load")
         if load:
