@@ -15,9 +15,11 @@ import requests
 from labgraph.build import BuildResult
 from labgraph.config import Settings
 from labgraph.store.base import QueryRequest
+from labgraph.store.embedded import EmbeddedStore
 from labgraph.store.remote import RemoteStore, ask_answer, usable_json
 
-from ..conftest import LiveServer, OxigraphServer, _wait_ready
+from ..conftest import PROTOCOL_DATASET, LiveServer, OxigraphServer, _wait_ready
+from .describing import assert_same_descriptions
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
@@ -133,6 +135,17 @@ def test_a_store_with_an_update_url_reads_through_its_query_url(
         assert store.count(COUNT) == built.stats.as_dict()["graphs"][ontology]["triples"]  # type: ignore[index]
     finally:
         store.close()
+
+
+def test_descriptions_are_the_embedded_store_s_in_every_format(
+    server_settings: Settings, built: BuildResult, oxigraph_server: OxigraphServer
+) -> None:
+    extra = (PROTOCOL_DATASET,) if PROTOCOL_DATASET.is_file() else ()
+    embedded = EmbeddedStore(server_settings, built.release, extra)
+    try:
+        assert_same_descriptions(RemoteStore(server_settings, f"{oxigraph_server.url}/query", built.release), embedded)
+    finally:
+        embedded.close()
 
 
 def test_virtuoso_answers_recorded_from_7_2_5_are_read() -> None:

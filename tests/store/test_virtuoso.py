@@ -39,6 +39,7 @@ from labgraph.store.embedded import EmbeddedStore
 from labgraph.store.remote import RemoteLimit, RemoteSortLimit, RemoteStore, RemoteTimeout
 
 from ..conftest import LiveServer, _free_port, _wait_ready
+from .describing import assert_same_descriptions
 
 BINARY, ISQL = "virtuoso-t", "isql-vt"
 MERGED = "urn:labgraph:default"
@@ -253,6 +254,34 @@ def test_resource_documents_match_the_embedded_store(
         embedded.close()
     for path in ("/doc/call/ami-openlabs-2019.ttl", "/doc/call/ami-openlabs-2019"):
         assert requests.get(site.url + path, timeout=30).status_code == 200
+
+
+def test_descriptions_are_the_embedded_store_s_in_every_format(
+    server_settings: Settings, built: BuildResult, store_url: str
+) -> None:
+    """The merged graph, which Virtuoso also sees as a named graph, is left out by the query: its
+    blank nodes are not the named graphs' own, and a triple document would state them twice."""
+    embedded = EmbeddedStore(server_settings, built.release)
+    try:
+        assert_same_descriptions(RemoteStore(server_settings, store_url, built.release), embedded)
+    finally:
+        embedded.close()
+
+
+def test_a_description_cut_by_result_set_max_rows_is_refused(
+    tmp_path: Path, server_settings: Settings, built: BuildResult
+) -> None:
+    """A document missing statements would be cached for the whole release: refused instead,
+    whether asked as a CONSTRUCT (triple formats) or as rows (quad formats, pages)."""
+    server = Virtuoso(tmp_path, built.release, result_set_rows=20)
+    try:
+        server.load(built.release)
+        remote = RemoteStore(server_settings, f"{server.url}/sparql?default-graph-uri={MERGED}", built.release)
+        for media_type in ("text/turtle", "application/n-quads", None):
+            with pytest.raises(RemoteLimit, match="ResultSetMaxRows"):
+                remote.describe(CALL, media_type)
+    finally:
+        server.stop()
 
 
 def test_resource_uris_redirect_and_unknown_ones_are_404(site: LiveServer) -> None:
