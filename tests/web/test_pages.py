@@ -111,3 +111,32 @@ def test_pages_work_without_javascript(live: LiveServer) -> None:
         outline = Outline()
         outline.feed(page(live, path))
         assert outline.tags.count("script") <= 1  # only the JSON-LD data block, never code
+
+
+def test_pages_and_descriptions_are_cacheable_for_the_release(live: LiveServer) -> None:
+    """What has no caching policy of its own gets the release's: public for cache_max_age, an
+    ETag to revalidate, and pages vary on the reader's language; errors are never kept."""
+    for path, accept in [
+        ("/", "text/html"),
+        ("/classes/", "text/html"),
+        ("/search?q=labo", "text/html"),
+        ("/sparql", "text/turtle"),
+        ("/sparql", "text/html"),
+        ("/api/openapi.json", "application/json"),
+    ]:
+        first = requests.get(live.url + path, headers={"Accept": accept, "Accept-Language": "en"}, timeout=10)
+        assert first.status_code == 200, path
+        control = first.headers.get("Cache-Control", "")
+        assert "public" in control and "max-age=" in control, (path, control)
+        etag = first.headers["ETag"]
+        if accept == "text/html":
+            assert "Accept-Language" in first.headers["Vary"], path
+        again = requests.get(
+            live.url + path, headers={"Accept": accept, "Accept-Language": "en", "If-None-Match": etag}, timeout=10
+        )
+        assert again.status_code == 304 and not again.content, path
+    english = requests.get(live.url + "/", headers={"Accept-Language": "en"}, timeout=10)
+    french = requests.get(live.url + "/", headers={"Accept-Language": "fr"}, timeout=10)
+    assert english.headers["ETag"] != french.headers["ETag"]
+    missing = requests.get(live.url + "/classes/nope:Nothing", timeout=10)
+    assert missing.status_code == 404 and missing.headers["Cache-Control"] == "no-store"

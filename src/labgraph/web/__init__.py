@@ -79,6 +79,27 @@ def create_app(settings: Settings, store: Store, release: Path) -> Flask:
             )
         return None
 
+    @app.after_request
+    def release_caching(response: Response) -> Response:
+        """A release never changes, so a successful GET that sets no caching policy of its own
+        (pages, the service description, the API's description) may be kept by browsers and
+        proxies like the data documents: for ``cache_max_age``, revalidated by its ETag. Pages
+        follow the reader's language, hence Vary: Accept-Language on HTML."""
+        if (
+            request.method not in ("GET", "HEAD")
+            or response.status_code != 200
+            or "Cache-Control" in response.headers
+            or response.direct_passthrough
+        ):
+            return response
+        response.cache_control.public = True
+        response.cache_control.max_age = settings.cache_max_age
+        if response.mimetype == "text/html":
+            response.vary.add("Accept-Language")
+        if "ETag" not in response.headers:
+            response.add_etag()
+        return response.make_conditional(request)
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
         headers = {}

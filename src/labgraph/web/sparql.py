@@ -161,6 +161,10 @@ def service_description() -> Response:
         }[media_type]
         response = Response(graph.serialize(format=fmt), content_type=content_type(media_type))
     response.vary.add("Accept")
+    # The description is written anew each time (fresh blank nodes), so its ETag names what it
+    # depends on rather than its bytes.
+    depends = f"{s.store.build_id}\n{media_type}\n{reader_language()}\n{request.base_url}"
+    response.set_etag(hashlib.sha256(depends.encode()).hexdigest()[:32])
     return response
 
 
