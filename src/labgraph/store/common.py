@@ -50,9 +50,11 @@ def describe_query(iri: str, *, triples: bool = False, excluded: Iterable[str] =
     first, then their labels looked up, which keeps a description to a few index reads.
     ``ox.NamedNode`` validates the IRI, and its N-Triples form is escaped. With ``triples``,
     the same as a CONSTRUCT, for triple formats: the engine merges the graphs and removes
-    duplicates itself, with no row per statement to convert. ``excluded`` graphs are left out
-    by the server (a remote store's default graph, e.g. Virtuoso's copy of the merged graph,
-    whose blank nodes are not the named graphs' own: a merged document would state them twice).
+    duplicates itself (Oxigraph keeps a triple with a blank node that two solutions give: none
+    did, for any subject of the project's data), with no row per statement to convert.
+    ``excluded`` graphs are left out by the server (a remote store's default graph, e.g.
+    Virtuoso's copy of the merged graph, whose blank nodes are not the named graphs' own: a
+    merged document would state them twice).
     """
     names = ", ".join(str(ox.NamedNode(graph)) for graph in excluded)
     keep = f"FILTER(?g NOT IN ({names}))" if names else ""
