@@ -457,7 +457,10 @@ def render(runs: dict[str, dict[str, Any]]) -> str:
         "- runs: " + "; ".join(
             f"{size} on {run['date']} ({run['config']['reps']} repetitions after {run['config']['warmups']} "
             f"warm-ups, throughput {run['config']['clients']} clients × {run['config']['seconds']:g} s)"
-            + "".join(f", then {', '.join(u['parts'])} re-measured on {u['date']}" for u in run.get("updates", []))
+            + "".join(
+                f", then {', '.join(u['parts'])} re-measured on {u['date']}"
+                + (f" (labgraph {u['labgraph']})" if u.get("labgraph") else "")
+                for u in run.get("updates", []))
             for size, run in runs.items()),
         "- data: " + "; ".join(
             f"{size}: {run['generated']['quads']:,} quads in {run['generated']['documents']} source-document graphs "

@@ -524,7 +524,8 @@ def merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
             merged[step] = new[step]
     merged["systems"] = {**old.get("systems", {}), **new["systems"]}
     merged.setdefault("updates", []).append(
-        {"date": new["date"], "parts": [s for s in STEPS if s in new] + list(new["systems"])})
+        {"date": new["date"], "parts": [s for s in STEPS if s in new] + list(new["systems"]),
+         "labgraph": new["versions"].get("labgraph")})
     check_rows(merged)
     return merged
 

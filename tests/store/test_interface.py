@@ -116,3 +116,28 @@ def test_a_remote_store_without_an_update_url_says_how_to_load_it(
     store = RemoteStore(settings, "http://127.0.0.1:9/query", built.release)
     with pytest.raises(LabgraphError, match=r"no update URL to load through: give one \(sparql:QUERY_URL,UPDATE_URL\)"):
         store.load(built.release)
+
+
+def test_a_blank_node_stated_in_two_graphs_is_written_once(
+    real_settings: Settings, built: BuildResult, tmp_path: Path
+) -> None:
+    """Oxigraph's CONSTRUCT keeps repeated triples that hold a blank node; a document must not."""
+    import pyoxigraph as ox
+
+    iri = "https://w3id.org/labgraph/id/lab/twice-stated"
+    statements = f'<{iri}> <urn:test:p> _:b . _:b <urn:test:q> "v" .'
+    extra = tmp_path / "twice.trig"
+    extra.write_text(f"<urn:test:g1> {{ {statements} }}\n<urn:test:g2> {{ {statements} }}\n", encoding="utf-8")
+    store = EmbeddedStore(real_settings.replace(query_workers=1), built.release, (extra,))
+    try:
+        for media_type, fmt in [
+            ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+            ("text/turtle", ox.RdfFormat.TURTLE),
+            ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+        ]:
+            document = store.describe(iri, media_type)
+            assert document is not None and document.body
+            triples = list(ox.parse(document.body, format=fmt))
+            assert len(triples) == 2 and len(set(triples)) == 2, (media_type, document.body)
+    finally:
+        store.close()

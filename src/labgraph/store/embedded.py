@@ -98,8 +98,10 @@ class EmbeddedStore:
         if media_type is not None and media_type not in QUAD_TYPES:
             if not self.exists(iri):
                 return None
-            triples = self._local.query(describe_query(iri, triples=True))
-            return Description(iri, [], [], serialize_triples(triples, media_type, self.prefixes))  # type: ignore[arg-type]
+            # Oxigraph's CONSTRUCT drops repeated triples, except those with a blank node: a
+            # statement about a blank node made in two graphs would otherwise be written twice.
+            triples = dict.fromkeys(self._local.query(describe_query(iri, triples=True)))  # type: ignore[arg-type]
+            return Description(iri, [], [], serialize_triples(triples, media_type, self.prefixes))
         rows = list(self._local.query(describe_query(iri)))
         if not any(r["s"] == node or r["o"] == node for r in rows):
             return None
