@@ -345,17 +345,33 @@ def _report_published(
 
 
 def _check_arrival(figures: stats.Stats, release: Path) -> None:
-    """Compare what the store counts with what the build counted; say so when they differ."""
+    """Compare what the store counts, graph by graph, with what the build counted; warn about a
+    graph of the build that is missing or holds another number of statements. Graphs that are
+    not the build's (a server's own, such as Virtuoso's system graphs) are only mentioned."""
     built = json.loads((release / "manifest.json").read_text("utf-8"))["stats"]
+    held = {graph: triples for graph, triples, _, _ in figures.by_graph}
+    wrong = [
+        f"<{graph}>: {held[graph]:,} statements, the build {counts['triples']:,}"
+        if graph in held
+        else f"<{graph}>: missing"
+        for graph, counts in sorted(built["graphs"].items())
+        if held.get(graph) != counts["triples"]
+    ]
+    ours = sum(held.get(graph, 0) for graph in built["graphs"])
+    present = sum(1 for graph in built["graphs"] if graph in held)
     click.echo(
-        f"the store now holds {figures.quads:,} statements in {len(figures.by_graph)} named graphs "
-        f"and {figures.triples:,} distinct triples"
+        f"the store now holds {ours:,} statements in {present} of the build's {len(built['graphs'])} named graphs "
+        f"and {figures.triples:,} distinct triples in its default graph"
     )
-    counted = (figures.quads, figures.triples, len(figures.by_graph))
-    if counted != (built["quads"], built["triples"], len(built["graphs"])):
+    others = sorted(set(held) - set(built["graphs"]))
+    if others:
+        click.echo(f"it also holds {len(others)} named graph(s) that are not the build's, e.g. <{others[0]}>")
+    if figures.triples != built["triples"]:
+        wrong.append(f"the default graph: {figures.triples:,} distinct triples, the build {built['triples']:,}")
+    if wrong:
         click.echo(
-            f"warning: the build has {built['quads']:,} statements in {len(built['graphs'])} named graphs and "
-            f"{built['triples']:,} distinct triples; the store counts differently (see `labgraph stats --from-store`)",
+            "warning: the store does not hold what the build has: " + "; ".join(wrong[:5])
+            + (f"; and {len(wrong) - 5} more" if len(wrong) > 5 else "") + " (see `labgraph stats --from-store`)",
             err=True,
         )
 

@@ -361,6 +361,23 @@ def test_virtuoso_own_time_limit_is_a_504_naming_it(
 # ----------------------------------------------------------------------------- publishing
 
 
+def graphs_of(built: BuildResult) -> list[str]:
+    return [graph for graph, _, _, _ in built.stats.by_graph]
+
+
+def test_statistics_count_what_the_build_counted(
+    server_settings: Settings, built: BuildResult, store_url: str
+) -> None:
+    """Virtuoso also holds graphs of its own: the build's graphs are counted as the build counted
+    them, and the default graph (the merged graph, named in the store URL) likewise."""
+    counted = RemoteStore(server_settings, store_url, built.release).statistics().as_dict()
+    expected = built.stats.as_dict()
+    assert {g: counted["graphs"][g] for g in expected["graphs"]} == expected["graphs"]
+    assert {k: v for k, v in counted.items() if k not in ("graphs", "quads")} == {
+        k: v for k, v in expected.items() if k not in ("graphs", "quads")
+    }
+
+
 def test_publish_through_sparql_update(tmp_path: Path, real_settings: Settings, built: BuildResult) -> None:
     """The README's recipe: ``--store sparql:QUERY_URL?default-graph-uri=G,UPDATE_URL`` and
     ``labgraph publish``, into a fresh server whose SPARQL user was granted SPARQL_UPDATE. The
@@ -384,6 +401,10 @@ def test_publish_through_sparql_update(tmp_path: Path, real_settings: Settings, 
             )
             assert done.returncode == 0, done.stderr
             assert f"as <{MERGED}>" in done.stdout and "with SPARQL Update" in done.stdout
+            # What Virtuoso counts after the load is the build's (its system graphs and the
+            # merged graph are not the data's named graphs).
+            assert f"the store now holds {built.stats.quads:,} statements in {len(graphs_of(built))} of" in done.stdout
+            assert "warning" not in done.stderr, done.stderr
         remote = RemoteStore(real_settings, url, built.release)
         release = ox.Store.read_only(str(built.release / "store"))
         graphs = [(g.value, g) for g in release.named_graphs() if isinstance(g, ox.NamedNode)]
