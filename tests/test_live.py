@@ -55,8 +55,10 @@ def test_queries_during_a_rebuild_see_the_old_or_the_new_graph_and_never_fail(pr
         run_build(settings)
         deadline = time.monotonic() + 60
         while server.app.release == first_release and time.monotonic() < deadline:
-            time.sleep(0.1)
+            time.sleep(0.01)
         switched_at = len(answers)
+        # The switch waits for the new release's query workers: none of its queries waits for one.
+        assert len(server.store._pool._all) == settings.query_workers
         time.sleep(1.0)
         stop.set()
         for thread in threads:

@@ -121,6 +121,11 @@ class LiveApp:
         from labgraph.serve import open_app
 
         app, store = open_app(self.settings, self.extra_files)
+        try:
+            store.wait_ready()  # requests keep going to the old release meanwhile
+        except Exception:
+            store.close()
+            raise
         return _Generation(store.release, app, store)
 
     @staticmethod

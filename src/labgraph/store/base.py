@@ -147,6 +147,11 @@ class Store(Protocol):
         server receives it graph by graph). Servers follow new builds by opening a store per
         release (:mod:`labgraph.live`); this is for the command line and scripts."""
 
+    def wait_ready(self) -> None:
+        """Block until queries need not wait for the store to finish opening (the embedded
+        store's query workers load the data in the background), so that a server switches to a
+        new release only once it can answer from it."""
+
     def statistics(self) -> Stats:
         """Counts of what the store holds now (statements, triples, per class, graph and
         property), counted by the store itself: after a load, they show what arrived."""

@@ -146,6 +146,9 @@ class EmbeddedStore:
         default = sum(1 for _ in self._local.quads_for_pattern(None, None, None, ox.DefaultGraph()))
         return Loaded(graphs, len(self._local) - default, default)
 
+    def wait_ready(self) -> None:
+        self._pool.wait_ready()
+
     def statistics(self) -> stats.Stats:
         def select(query: str) -> list[dict[str, str]]:
             return [{k: v.value for k, v in row.items()} for row in self.select(query)]

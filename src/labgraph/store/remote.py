@@ -390,6 +390,9 @@ class RemoteStore:
         self.build_id = self.manifest["build_id"]
         return Loaded(done.graphs, done.triples, done.default_triples, done.requests)
 
+    def wait_ready(self) -> None:
+        """Nothing to wait for: the server is reached on each request."""
+
     def statistics(self) -> stats.Stats:
         def select(query: str) -> list[dict[str, str]]:
             return [{k: v.value for k, v in row.items()} for row in self._select(query)]
