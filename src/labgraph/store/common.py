@@ -87,9 +87,13 @@ def serialize_quads(quads: list[ox.Quad], media_type: str, prefixes: dict[str, s
 
 def serialize_triples(triples: Iterable[ox.Triple], media_type: str, prefixes: dict[str, str]) -> bytes:
     """A document (a resource's description, a whole graph): produced once per release and kept,
-    so it is worth declaring only the prefixes it uses. Query results do not take this path:
-    trimming costs a scan of the body per unused prefix."""
-    body = ox.serialize(triples, format=RDF_FORMATS[media_type], prefixes=prefixes_for(media_type, prefixes))
+    so it is worth declaring only the prefixes it uses, and writing the statements grouped by
+    subject and predicate: Turtle then names each subject once, whatever order the store gave
+    them in (Virtuoso's CONSTRUCT interleaves subjects), and the same data always gives the same
+    bytes. Query results do not take this path: trimming costs a scan of the body per unused
+    prefix, and a result keeps the order the query asked for."""
+    ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    body = ox.serialize(ordered, format=RDF_FORMATS[media_type], prefixes=prefixes_for(media_type, prefixes))
     return _without_unused_prefixes(body) if media_type in PREFIXED else body
 
 
