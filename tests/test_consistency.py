@@ -15,9 +15,9 @@ PREFIXES = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 """
 
 
-def add_document(settings: Settings, turtle: str) -> None:
+def add_document(settings: Settings, turtle: str, name: str = "other.ttl") -> None:
     """One more source document beside the real ones."""
-    (settings.data_dir / "documents" / "other.ttl").write_text(turtle, encoding="utf-8")
+    (settings.data_dir / "documents" / name).write_text(turtle, encoding="utf-8")
 
 
 def test_real_sources_have_no_conflicts(dataset) -> None:  # type: ignore[no-untyped-def]
@@ -87,13 +87,12 @@ def test_two_values_in_one_file_conflict_and_blank_nodes_are_not_checked(project
 
 
 def test_conflicts_come_sorted_by_subject_and_name_every_file(project_settings: Settings) -> None:
-    documents = project_settings.data_dir / "documents"
-    (documents / "other.ttl").write_text(
+    add_document(
+        project_settings,
         PREFIXES + 'lab:labo-culture schema:foundingDate "2021"^^xsd:gYear .\n'
         'lab:acco-lab rdfs:label "Un autre lab"@fr .\n',
-        encoding="utf-8",
     )
-    (documents / "third.ttl").write_text(PREFIXES + 'lab:acco-lab rdfs:label "Encore un"@fr .\n', encoding="utf-8")
+    add_document(project_settings, PREFIXES + 'lab:acco-lab rdfs:label "Encore un"@fr .\n', "third.ttl")
     conflicts = find_conflicts(load(project_settings))
     assert [c.subject.rsplit("/", 1)[1] for c in conflicts] == ["acco-lab", "labo-culture"]
     files = {f.rsplit("/", 1)[1] for f in conflicts[0].values}
@@ -112,13 +111,12 @@ def test_a_subclass_satisfies_the_segment_and_unknown_segments_are_ignored(proje
 
 
 def test_mistyped_things_are_listed_in_segment_order_with_all_their_files(project_settings: Settings) -> None:
-    documents = project_settings.data_dir / "documents"
-    (documents / "other.ttl").write_text(
+    add_document(
+        project_settings,
         PREFIXES + "@prefix ev: <https://w3id.org/labgraph/id/event/> .\n"
         'pers:zed a lg:Lab .\npers:abe rdfs:label "Abe"@fr .\nev:party a lg:Lab .\nlab:not-a-lab a schema:Event .\n',
-        encoding="utf-8",
     )
-    (documents / "third.ttl").write_text(PREFIXES + 'pers:abe rdfs:label "Abe"@fr .\n', encoding="utf-8")
+    add_document(project_settings, PREFIXES + 'pers:abe rdfs:label "Abe"@fr .\n', "third.ttl")
     problems = find_mistyped(load(project_settings))
     # TYPE_OF_SEGMENT's order (lab, ..., event, person), then the subjects' order
     assert [p.subject.split("/id/")[1] for p in problems] == [
@@ -134,9 +132,7 @@ def test_mistyped_things_are_listed_in_segment_order_with_all_their_files(projec
 
 def test_mistyped_under_another_base(project: Path, tmp_path: Path) -> None:
     settings = make_settings(project, tmp_path / "build", base_uri="http://localhost:8080/")
-    (settings.data_dir / "documents" / "other.ttl").write_text(
-        PREFIXES + 'pers:not-a-person a lg:Lab ; rdfs:label "Lab"@fr .\n', encoding="utf-8"
-    )
+    add_document(settings, PREFIXES + 'pers:not-a-person a lg:Lab ; rdfs:label "Lab"@fr .\n')
     dataset = load(settings)
     assert find_conflicts(dataset) == []
     [problem] = find_mistyped(dataset)

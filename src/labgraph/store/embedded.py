@@ -142,8 +142,8 @@ class EmbeddedStore:
         previous = self._pool
         self._use(release, manifest, local, pool)
         previous.close(drain_s=self.settings.query_timeout_s)
-        graphs = sum(1 for g in self._local.named_graphs() if isinstance(g, ox.NamedNode))
-        default = sum(1 for _ in self._local.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        graphs = self.count("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g {} }")
+        default = self.count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")  # counted by the engine
         return Loaded(graphs, len(self._local) - default, default)
 
     def wait_ready(self) -> None:

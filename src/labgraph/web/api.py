@@ -149,8 +149,6 @@ def run(name: str) -> Response:
     if next_url:
         response.headers["Link"] = f'<{next_url}>; rel="next"'
     response.vary.add("Accept")
-    response.cache_control.public = True
-    response.cache_control.max_age = s.settings.cache_max_age
     return response
 
 

@@ -33,9 +33,7 @@ def void() -> Response:
     response.vary.add("Accept")
     response.set_etag(f"{s.store.build_id}-void-{media_type}-{request.url_root}")
     response.last_modified = datetime.fromisoformat(s.manifest["created"])
-    response.cache_control.public = True
-    response.cache_control.max_age = s.settings.cache_max_age
-    return response.make_conditional(request)
+    return response
 
 
 @bp.route("/dumps/")

@@ -137,16 +137,12 @@ def document(rest: str) -> Response:
 def _document_response(body: str | bytes, media_type: str, key: str, alternates_of: str | None) -> Response:
     s = site()
     response = Response(body, content_type=content_type(media_type))
-    # Only pages depend on the reader's language; a data document is the same bytes, hence the
-    # same ETag, whatever Accept-Language says (it is not in their Vary either).
-    lang = ""
-    if media_type == "text/html":
-        lang = reader_language()
-        response.vary.add("Accept-Language")
+    # Only pages depend on the reader's language (the app's release_caching adds Vary:
+    # Accept-Language to HTML); a data document is the same bytes, hence the same ETag, whatever
+    # Accept-Language says. Cache-Control and the 304 come from release_caching too.
+    lang = reader_language() if media_type == "text/html" else ""
     response.set_etag(f"{s.store.build_id}-{key}-{EXTENSIONS[media_type]}-{lang}")
     response.last_modified = datetime.fromisoformat(s.manifest["created"])
-    response.cache_control.public = True
-    response.cache_control.max_age = s.settings.cache_max_age
     links = []
     for other, ext in EXTENSIONS.items():
         if other == media_type:
@@ -158,4 +154,4 @@ def _document_response(body: str | bytes, media_type: str, key: str, alternates_
         )
         links.append(f'<{href}>; rel="alternate"; type="{other}"')
     response.headers["Link"] = ", ".join(links)
-    return response.make_conditional(request)
+    return response
