@@ -36,7 +36,7 @@ def test_queries_during_a_rebuild_see_the_old_or_the_new_graph_and_never_fail(pr
     settings = project_settings.replace(reload_interval_s=0.2)
     server = LiveServer(settings)
     first_release = server.app.release
-    old_workers = [w.process for w in server.store._pool._all]  # the old release's query processes
+    old_workers = list(server.store._pool._all)  # the old release's query processes
     try:
         status, old = count_over_http(server.url)
         assert status == 200 and old

@@ -97,7 +97,7 @@ def test_embedded_load_stops_the_previous_workers_and_a_failed_load_changes_noth
     store = EmbeddedStore(real_settings.replace(query_workers=2), built.release)
     try:
         store._pool.wait_ready()
-        old_workers = [w.process for w in store._pool._all]
+        old_workers = list(store._pool._all)
         with pytest.raises(LabgraphError, match="is not a labgraph release"):
             store.load(tmp_path)
         assert store.release == built.release and all(p.is_alive() for p in old_workers)

@@ -5,33 +5,80 @@ kill a thread, so the only reliable time limit is to kill the process running th
 Killing costs nothing while queries finish in time (the parent just waits on a pipe), and the
 pool never grows: a killed or crashed worker is replaced once, in the background, and while
 every worker is busy a query waits at most ``worker_wait_s`` before the server answers 503.
+With the data in memory, only the first worker loads the release; the others, and every
+replacement, are forked from an idle worker (:func:`labgraph.store.worker._fork`): they answer
+within milliseconds whatever the size of the release.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 import queue
+import signal
 import threading
 import time
+from multiprocessing import reduction
 from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 
 from labgraph.store.base import QueryCrashed, QueryFailed, QueryTimeout, TooBusy
-from labgraph.store.worker import Job, LoadSpec, Outcome, serve
+from labgraph.store.worker import FORK, Job, LoadSpec, Outcome, in_memory, serve
 
 START_TIMEOUT_S = 600.0
+FORK_TIMEOUT_S = 30.0
 
 
 class _Worker:
-    def __init__(self, process: BaseProcess, conn: Connection) -> None:
-        self.process = process
+    """A worker process, known by its pid: it may be a child of another worker, not of this one."""
+
+    def __init__(self, pid: int, conn: Connection) -> None:
+        self.pid = pid
         self.conn = conn
 
+    def is_alive(self) -> bool:
+        try:
+            with open(f"/proc/{self.pid}/stat", encoding="ascii") as stat:
+                return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+        except OSError:  # gone; or no /proc: ask the kernel whether the pid exists
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                return False
+            return not os.path.isdir("/proc/self")
+
     def kill(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(timeout=5)
+        """Kill the worker and wait (briefly) until it is gone, as joining a child would."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
         self.conn.close()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            # A worker whose parent worker died is adopted by PID 1 (an init reaps it; a server
+            # that runs as PID 1 in a container must reap it itself).
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, os.WNOHANG)
+            if not self.is_alive():
+                return
+            time.sleep(0.001)
+
+    def fork(self) -> tuple[int, Connection]:
+        """Have this (idle) worker fork another; its pid and the pool's end of its pipe."""
+        ours, theirs = multiprocessing.Pipe()
+        try:
+            self.conn.send(FORK)
+            reduction.send_handle(self.conn, theirs.fileno(), self.pid)
+            if not self.conn.poll(FORK_TIMEOUT_S):
+                raise OSError("the worker did not answer")
+            status, pid = self.conn.recv()
+            if status != "forked":
+                raise OSError(f"the worker answered {status!r}")
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        return pid, ours
 
 
 class WorkerPool:
@@ -45,6 +92,8 @@ class WorkerPool:
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
+        self._forking = in_memory(spec)
+        self._start_lock = threading.Lock()  # one new worker at a time: the next forks from it
         self._closed = False
         self.failures: list[str] = []
         for _ in range(size):
@@ -104,6 +153,11 @@ class WorkerPool:
         for worker in workers:
             worker.kill()
 
+    def pids(self) -> list[int]:
+        """The live workers' process ids (for operators' tools and tests)."""
+        with self._lock:
+            return sorted(w.pid for w in self._all)
+
     def _discard(self, worker: _Worker) -> None:
         worker.kill()
         with self._lock:
@@ -114,6 +168,29 @@ class WorkerPool:
         threading.Thread(target=self._start_one, name="labgraph-worker-start", daemon=True).start()
 
     def _start_one(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        with self._start_lock:
+            while not self._closed and time.monotonic() < deadline:
+                with self._lock:
+                    alone = not self._all
+                if alone or not self._forking:
+                    self._load_one()
+                    return
+                try:  # an idle worker forks the new one; queries wait meanwhile (a few ms)
+                    parent = self._idle.get(timeout=0.05)
+                except queue.Empty:
+                    continue  # all busy: one frees itself, or is killed, within query_timeout_s
+                try:
+                    pid, conn = parent.fork()
+                except (OSError, EOFError):
+                    self._discard(parent)
+                    continue
+                self._idle.put(parent)
+                self._welcome(_Worker(pid, conn))
+                return
+
+    def _load_one(self) -> None:
+        """A worker that reads the release itself, started clean by the forkserver."""
         parent, child = self._context.Pipe()
         process = self._context.Process(target=serve, args=(child, self._spec), daemon=True)
         with self._lock:
@@ -121,15 +198,19 @@ class WorkerPool:
                 return
             process.start()
         child.close()
-        worker = _Worker(process, parent)
-        if not parent.poll(START_TIMEOUT_S):
+        assert process.pid is not None
+        self._welcome(_Worker(process.pid, parent), START_TIMEOUT_S)
+
+    def _welcome(self, worker: _Worker, timeout_s: float = FORK_TIMEOUT_S) -> None:
+        """Wait for the new worker's first word, then give it queries."""
+        if not worker.conn.poll(timeout_s):
             worker.kill()
             self.failures.append("a query worker did not start in time")
             return
         try:
-            status, detail = parent.recv()
+            status, detail = worker.conn.recv()
         except EOFError:
-            status, detail = "failed", "the worker exited while loading the data"
+            status, detail = "failed", "the worker exited while opening the data"
         if status != "ready":
             worker.kill()
             self.failures.append(str(detail))

@@ -2,7 +2,11 @@
 
 Oxigraph cannot cancel a running query and crashes its process on pathological input, so user
 queries run here, one at a time per process, where the parent can kill them at the deadline.
-The worker loads the release into memory once, then answers jobs from its pipe until it dies.
+The first worker loads the release (or opens the on-disk store); the pool then asks an idle
+worker to fork the others (:func:`_fork`), so a worker killed at a deadline is replaced in
+milliseconds rather than after a reload of seconds per million quads, and a new worker starts
+sharing its parent's pages (copy-on-write: Oxigraph writes to some pages as it reads them, so a
+worker gradually makes its own copy of what its queries touch, never more than one in all).
 """
 
 from __future__ import annotations
@@ -10,8 +14,10 @@ from __future__ import annotations
 import csv
 import io
 import os
+import signal
 from dataclasses import dataclass
 from itertools import islice
+from multiprocessing import reduction
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -53,6 +59,17 @@ class Outcome:
     kind: str  # "boolean", "solutions" or "graph"
 
 
+#: What the pool sends instead of a job to have a worker fork another, followed by the new
+#: worker's end of its pipe as a passed file descriptor; the answer is ``("forked", pid)``.
+FORK = "fork"
+
+
+def in_memory(spec: LoadSpec) -> bool:
+    """Whether the data is loaded into memory rather than opened from the on-disk store; only
+    then may a worker fork another (RocksDB runs threads that a fork would not copy)."""
+    return spec.memory or bool(spec.extra_files) or not (spec.release / "store").is_dir()
+
+
 def open_store(spec: LoadSpec) -> ox.Store:
     """The release's named graphs, with their RDF merge as the default graph.
 
@@ -60,7 +77,7 @@ def open_store(spec: LoadSpec) -> ox.Store:
     once and every process shares the operating system's page cache. In memory, the dumps are
     loaded instead (named graphs, then the merged graph as the default graph).
     """
-    if not spec.memory and not spec.extra_files and (spec.release / "store").is_dir():
+    if not in_memory(spec):
         return ox.Store.read_only(str(spec.release / "store"))
     store = ox.Store()
     store.load(path=str(spec.release / "labgraph.nq"), format=ox.RdfFormat.N_QUADS)
@@ -70,18 +87,25 @@ def open_store(spec: LoadSpec) -> ox.Store:
     return store
 
 
-def serve(conn: Connection, spec: LoadSpec) -> None:
-    """Entry point of a worker process."""
+def serve(conn: Connection, spec: LoadSpec, store: ox.Store | None = None) -> None:
+    """A worker's life: open the data unless it has it from its parent, say so, answer jobs."""
     try:
-        store = open_store(spec)
+        if store is None:
+            store = open_store(spec)
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which decides what to do
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
+    # The workers this one forks are reaped by the kernel when they die: the pool kills them by
+    # pid and learns of their end from their pipe, so nobody needs their exit status.
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     conn.send(("ready", os.getpid()))
     while True:
         try:
             job = conn.recv()
-        except EOFError:
+            if job == FORK:
+                conn.send(("forked", _fork(conn, spec, store)))
+                continue
+        except (EOFError, OSError):
             return
         try:
             outcome = execute(store, job)
@@ -91,6 +115,26 @@ def serve(conn: Connection, spec: LoadSpec) -> None:
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
         else:
             conn.send(("ok", outcome))
+
+
+def _fork(conn: Connection, spec: LoadSpec, store: ox.Store) -> int:
+    """Fork a worker that answers on the descriptor the pool passes next; the parent gets its pid.
+
+    Safe because a worker with the data in memory has a single thread between jobs: pyoxigraph
+    starts none for an in-memory store (the pool never asks a worker over RocksDB)."""
+    fd = reduction.recv_handle(conn)
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            conn.close()
+            serve(Connection(fd), spec, store)
+        except BaseException:  # noqa: BLE001 - the pool sees the pipe close and starts another
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(fd)
+    return pid
 
 
 def execute(store: ox.Store, job: Job) -> Outcome:
