@@ -367,63 +367,110 @@ def measure_resources(target: Target, paths: Sequence[str], rounds: int = 1, war
 
 
 def throughput(target: Target, operation: str, items: Sequence[str], *, clients: int = 4,
-               seconds: float = 20.0, seed: int = 7) -> dict[str, Any]:
-    """``clients`` threads repeat ``operation`` ("sparql": lookup query; "resource") for ``seconds``."""
-    deadline_box: list[float] = []
-    counts = [[0, 0] for _ in range(clients)]
-    samples: list[str] = []
-    latencies: list[list[float]] = [[] for _ in range(clients)]
-    start = threading.Barrier(clients + 1)
+               seconds: float = 20.0, seed: int = 7, processes: bool = False) -> dict[str, Any]:
+    """``clients`` repeat ``operation`` ("sparql": lookup query; "resource") for ``seconds``.
 
-    def client(i: int) -> None:
-        mine = target.fork()
-        order = list(items)
-        random.Random(seed + i).shuffle(order)
+    With ``processes``, each client is a forked process with its own connection: Python threads
+    share one interpreter lock, so four client threads together send at most what one core of
+    Python can (about 5,000 small requests/s here), and a server faster than that would be
+    measured as fast as the client. In-process targets use threads (their store is not shared
+    across processes).
+    """
+    if processes:
+        parts = _client_processes(target, operation, items, clients, seconds, seed)
+        elapsed = seconds
+    else:
+        deadline = time.perf_counter() + seconds
+        parts = [None] * clients
+        start = threading.Barrier(clients + 1)
+
+        def client(i: int) -> None:
+            start.wait()
+            parts[i] = _client_loop(target, operation, items, seed + i, deadline)
+
+        threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
+        for thread in threads:
+            thread.start()
+        t0 = time.perf_counter()
         start.wait()
-        deadline = deadline_box[0]
-        k = 0
-        try:
-            while time.perf_counter() < deadline:
-                item = order[k % len(order)]
-                k += 1
-                t0 = time.perf_counter()
-                try:
-                    answer = mine.sparql(lookup_query(BASE + "id/" + item)) if operation == "sparql" \
-                        else mine.resource(item)
-                except Exception as exc:  # noqa: BLE001 - counted as an error of the system under test
-                    answer = Answer(False, 0, b"", "", f"{type(exc).__name__}: {exc}")
-                if answer.ok:
-                    counts[i][0] += 1
-                    latencies[i].append(time.perf_counter() - t0)
-                else:
-                    counts[i][1] += 1
-                    if len(samples) < 5:
-                        samples.append(f"{answer.status} {answer.error}"[:200])
-        finally:
-            if mine is not target:
-                mine.close()
-
-    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    deadline_box.append(time.perf_counter() + seconds)
-    t0 = time.perf_counter()
-    start.wait()
-    for thread in threads:
-        thread.join(timeout=seconds + 600)
-    elapsed = time.perf_counter() - t0
-    ok = sum(c[0] for c in counts)
-    errors = sum(c[1] for c in counts)
-    every = [x for lat in latencies for x in lat]
+        for thread in threads:
+            thread.join(timeout=seconds + 600)
+        elapsed = time.perf_counter() - t0
+    done = [p for p in parts if p is not None]
+    ok = sum(p["ok"] for p in done)
+    errors = sum(p["errors"] for p in done) + (clients - len(done))  # a client that never reported
+    every = [x for p in done for x in p["latencies"]]
     return {
         "clients": clients,
+        "client": "processes" if processes else "threads",
         "seconds": round(elapsed, 2),
         "ok": ok,
         "errors": errors,
         "per_s": round(ok / elapsed, 1) if elapsed else 0.0,
         "latency": summarize(every),
-        "error_samples": samples,
+        "error_samples": [s for p in done for s in p["samples"]][:5],
     }
+
+
+def _client_loop(target: Target, operation: str, items: Sequence[str], seed: int,
+                 deadline: float) -> dict[str, Any]:
+    """One client: its own connection, its own order of the items, until the deadline."""
+    mine = target.fork()
+    order = list(items)
+    random.Random(seed).shuffle(order)
+    ok = errors = k = 0
+    latencies: list[float] = []
+    samples: list[str] = []
+    try:
+        while time.perf_counter() < deadline:
+            item = order[k % len(order)]
+            k += 1
+            t0 = time.perf_counter()
+            try:
+                answer = mine.sparql(lookup_query(BASE + "id/" + item)) if operation == "sparql" \
+                    else mine.resource(item)
+            except Exception as exc:  # noqa: BLE001 - counted as an error of the system under test
+                answer = Answer(False, 0, b"", "", f"{type(exc).__name__}: {exc}")
+            if answer.ok:
+                ok += 1
+                latencies.append(time.perf_counter() - t0)
+            else:
+                errors += 1
+                if len(samples) < 5:
+                    samples.append(f"{answer.status} {answer.error}"[:200])
+    finally:
+        if mine is not target:
+            mine.close()
+    return {"ok": ok, "errors": errors, "latencies": latencies, "samples": samples}
+
+
+def _client_processes(target: Target, operation: str, items: Sequence[str], clients: int,
+                      seconds: float, seed: int) -> list[dict[str, Any] | None]:
+    """Fork the clients; they start together once all are forked (perf_counter is the same
+    monotonic clock in every process) and send their counts back through a pipe."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    deadline = time.perf_counter() + 0.5 + seconds  # forking four clients takes a few ms
+    starts_at = deadline - seconds
+    pipes, children = [], []
+    for i in range(clients):
+        receive, send = context.Pipe(duplex=False)
+
+        def run(i: int = i, send: Any = send) -> None:
+            time.sleep(max(0.0, starts_at - time.perf_counter()))
+            send.send(_client_loop(target, operation, items, seed + i, deadline))
+
+        child = context.Process(target=run, daemon=True)
+        child.start()
+        send.close()
+        pipes.append(receive)
+        children.append(child)
+    parts: list[dict[str, Any] | None] = []
+    for receive, child in zip(pipes, children, strict=True):
+        parts.append(receive.recv() if receive.poll(seconds + 600) else None)
+        child.join(timeout=10)
+    return parts
 
 
 # ----------------------------------------------------------------------------- processes
@@ -471,11 +518,26 @@ def _status_kb(pid: int, key: str) -> int:
     return 0
 
 
+def _pss_kb(pid: int) -> int:
+    """Proportional set size: each page shared by n processes counts 1/n in each of them."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def memory_mb(pid: int) -> dict[str, float]:
-    """Resident memory of a process and all its descendants (now, and each one's peak, summed)."""
+    """Memory of a process and all its descendants: resident (now, and each one's peak, summed:
+    pages shared between processes count once per process) and proportional (shared pages
+    counted once in all)."""
     pids = process_tree(pid)
     return {
         "rss_mb": round(sum(_status_kb(p, "VmRSS") for p in pids) / 1024, 1),
+        "pss_mb": round(sum(_pss_kb(p) for p in pids) / 1024, 1),
         "peak_mb": round(sum(_status_kb(p, "VmHWM") for p in pids) / 1024, 1),
         "processes": len(pids),
     }

@@ -356,8 +356,8 @@ def section_floor(runs: dict[str, dict[str, Any]]) -> list[str]:
 
 def section_load(runs: dict[str, dict[str, Any]]) -> list[str]:
     lines = ["| system | size | load s | quads/s | memory after load, MB | memory after run, MB (peak) | "
-             "what is timed |",
-             "|---|---|---:|---:|---:|---:|---|"]
+             "proportional after run, MB | what is timed |",
+             "|---|---|---:|---:|---:|---:|---:|---|"]
     for name in _systems(runs):
         for size, run in runs.items():
             system = run["systems"].get(name, {})
@@ -370,7 +370,7 @@ def section_load(runs: dict[str, dict[str, Any]]) -> list[str]:
                 f"| {LABELS[name]} | {size} | {_fmt(load['seconds'])} | "
                 f"{'–' if load['what'].startswith('server start') else format(load['per_s'], ',')} | "
                 f"{_fmt(after_load)} | {_fmt(mem.get('rss_mb'))} ({_fmt(mem.get('peak_mb'))}) | "
-                f"{load['what']} |"
+                f"{_fmt(mem.get('pss_mb'))} | {load['what']} |"
             )
     return lines
 
@@ -519,9 +519,11 @@ def render(runs: dict[str, dict[str, Any]]) -> str:
         "",
         "## Loading and memory",
         "",
-        "Memory is the resident set of the server process and all its children (labgraph: waitress, the forkserver "
-        "and the query workers; remote backends: labgraph plus the database server); in-process rows: growth of the "
-        "process's resident set while loading.",
+        "Memory is the resident set of the server process and all its children (labgraph: waitress, the forkserver, "
+        "the spawner and the query workers; remote backends: labgraph plus the database server), summed: a page "
+        "shared by several processes counts once per process. The proportional column counts each shared page "
+        "once in all (Linux PSS; measured from session 4, – before): labgraph's query workers share the spawner's "
+        "copy of the data. In-process rows: growth of the process's resident set while loading.",
         "",
         *section_load(runs),
         "",

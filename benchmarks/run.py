@@ -148,7 +148,8 @@ class Run:
         for operation in ("sparql", "resource"):
             items = self.lookups if operation == "sparql" else self.resources
             out["throughput"][operation] = harness.throughput(
-                target, operation, items, clients=self.args.clients, seconds=self.args.seconds
+                target, operation, items, clients=self.args.clients, seconds=self.args.seconds,
+                processes=not self.args.client_threads,
             )
         target.close()
         log(f"{name}: mix geomean {_geo(out['queries']):.2f} ms; resource median "
@@ -579,6 +580,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmups", type=int, default=3, help="warm-up runs per query")
     parser.add_argument("--clients", type=int, default=4, help="concurrent clients for throughput")
     parser.add_argument("--seconds", type=float, default=20.0, help="duration of each throughput test")
+    parser.add_argument("--client-threads", action="store_true",
+                        help="HTTP throughput clients as threads of one process (as before session 4), not processes")
     parser.add_argument("--query-limit", type=float, default=120.0,
                         help="a query running longer is stopped (rdflib in process) or not repeated (s)")
     parser.add_argument("--shacl-max", default="1m", help="largest size validated with SHACL")
