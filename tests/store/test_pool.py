@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,23 @@ def memory_mb(pid: int, *kinds: str) -> float:
     return sum(int(fields[k].split()[0]) for k in kinds) / 1024
 
 
+PoolOf = Callable[..., WorkerPool]
+
+
+@pytest.fixture
+def pool_of() -> Iterator[PoolOf]:
+    """Pools that are closed after the test, whatever it asserted."""
+    pools: list[WorkerPool] = []
+
+    def make(release: Path, size: int, memory: bool = True) -> WorkerPool:
+        pools.append(WorkerPool(LoadSpec(release, memory=memory), size))
+        return pools[-1]
+
+    yield make
+    for pool in pools:
+        pool.close()
+
+
 @pytest.fixture
 def release(tmp_path: Path) -> Path:
     """A release in memory form (no on-disk store), large enough for its copies to be measured."""
@@ -55,63 +73,56 @@ def release(tmp_path: Path) -> Path:
     return folder
 
 
-def test_workers_forked_from_a_loaded_one_share_its_pages(release: Path) -> None:
-    pool = WorkerPool(LoadSpec(release, memory=True), 3)
-    try:
-        pool.wait_ready(60)
-        lookup = job('SELECT ?p ?o WHERE { GRAPH ?g { <https://example.org/s5> ?p ?o } }')
-        for _ in range(6):
-            assert "value 5" in pool.run(lookup, timeout_s=30, wait_s=30).body.decode()
-        pids = pool.pids()
-        loaded = max(memory_mb(pid, "Rss") for pid in pids)
-        assert loaded > 60  # the interpreter and the data
-        for pid in pids:
-            assert memory_mb(pid, "Rss") > loaded / 2  # each worker maps the data…
-        own = sorted(memory_mb(pid, "Private_Clean", "Private_Dirty") for pid in pids)
-        assert own[-1] < loaded / 3, (own, loaded)  # …and none holds a copy of its own
-    finally:
-        pool.close()
+def test_workers_forked_from_a_loaded_one_share_its_pages(release: Path, pool_of: PoolOf) -> None:
+    pool = pool_of(release, 3)
+    pool.wait_ready(60)
+    lookup = job('SELECT ?p ?o WHERE { GRAPH ?g { <https://example.org/s5> ?p ?o } }')
+    for _ in range(6):
+        assert "value 5" in pool.run(lookup, timeout_s=30, wait_s=30).body.decode()
+    pids = pool.pids()
+    loaded = max(memory_mb(pid, "Rss") for pid in pids)
+    assert loaded > 60  # the interpreter and the data
+    for pid in pids:
+        assert memory_mb(pid, "Rss") > loaded / 2  # each worker maps the data…
+    own = sorted(memory_mb(pid, "Private_Clean", "Private_Dirty") for pid in pids)
+    assert own[-1] < loaded / 3, (own, loaded)  # …and none holds a copy of its own
 
 
-def test_a_worker_killed_at_the_deadline_is_replaced_without_reading_the_release_again(release: Path) -> None:
-    pool = WorkerPool(LoadSpec(release, memory=True), 2)
-    try:
-        pool.wait_ready(60)
-        before = set(pool.pids())
-        for dump in ("labgraph.nq", "labgraph.ttl"):
-            (release / dump).unlink()  # a replacement that reloaded would fail now
-        started = time.monotonic()
-        with pytest.raises(QueryTimeout):
-            pool.run(job(HEAVY), timeout_s=0.5, wait_s=5)
-        pool.wait_ready(5)
-        assert time.monotonic() - started < 5
-        assert count(pool) == 120_000 and count(pool) == 120_000  # both workers answer
-        after = set(pool.pids())
-        assert len(after) == 2 and len(after - before) == 1
-        assert not any(alive(pid) for pid in before - after)
-        assert pool.failures == []
-    finally:
-        pool.close()
+def test_a_worker_killed_at_the_deadline_is_replaced_without_reading_the_release_again(
+    release: Path, pool_of: PoolOf
+) -> None:
+    pool = pool_of(release, 2)
+    pool.wait_ready(60)
+    before = set(pool.pids())
+    for dump in ("labgraph.nq", "labgraph.ttl"):
+        (release / dump).unlink()  # a replacement that reloaded would fail now
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout):
+        pool.run(job(HEAVY), timeout_s=0.5, wait_s=5)
+    pool.wait_ready(5)
+    assert time.monotonic() - started < 5
+    assert count(pool) == 120_000 and count(pool) == 120_000  # both workers answer
+    after = set(pool.pids())
+    assert len(after) == 2 and len(after - before) == 1
+    assert not any(alive(pid) for pid in before - after)
+    assert pool.failures == []
 
 
-def test_when_every_worker_is_gone_a_new_one_reads_the_release(release: Path) -> None:
-    pool = WorkerPool(LoadSpec(release, memory=True), 1)
-    try:
-        pool.wait_ready(60)
-        with pytest.raises(QueryTimeout):
-            pool.run(job(HEAVY), timeout_s=0.5, wait_s=5)
-        assert count(pool) == 120_000
-        (release / "labgraph.nq").write_text("not N-Quads\n", encoding="utf-8")
-        with pytest.raises(QueryTimeout):
-            pool.run(job(HEAVY), timeout_s=0.5, wait_s=5)
-        with pytest.raises(QueryCrashed, match="could not start"):
-            pool.wait_ready(30)
-    finally:
-        pool.close()
+def test_when_every_worker_is_gone_a_new_one_reads_the_release(release: Path, pool_of: PoolOf) -> None:
+    pool = pool_of(release, 1)
+    pool.wait_ready(60)
+    with pytest.raises(QueryTimeout):
+        pool.run(job(HEAVY), timeout_s=0.5, wait_s=5)
+    assert count(pool) == 120_000
+    (release / "labgraph.nq").write_text("not N-Quads\n", encoding="utf-8")
+    with pytest.raises(QueryTimeout):
+        pool.run(job(HEAVY), timeout_s=0.5, wait_s=5)
+    with pytest.raises(QueryCrashed, match="could not start"):
+        pool.wait_ready(30)
 
 
-def test_closing_leaves_no_worker(release: Path) -> None:
-    pool = WorkerPool(LoadSpec(release, memory=True), 3)
+def test_closing_leaves_no_worker(release: Path, pool_of: PoolOf) -> None:
+    pool = pool_of(release, 3)
     pool.wait_ready(60)
     pids = pool.pids()
     assert all(alive(pid) for pid in pids)
@@ -119,33 +130,27 @@ def test_closing_leaves_no_worker(release: Path) -> None:
     assert not any(alive(pid) for pid in pids)
 
 
-def test_a_release_that_cannot_be_loaded_is_reported_by_wait_ready(tmp_path: Path) -> None:
+def test_a_release_that_cannot_be_loaded_is_reported_by_wait_ready(tmp_path: Path, pool_of: PoolOf) -> None:
     folder = tmp_path / "broken"
     folder.mkdir()
     (folder / "labgraph.nq").write_text("<https://example.org/s> <https://example.org/p> .\n", encoding="utf-8")
     (folder / "labgraph.ttl").write_text("", encoding="utf-8")
-    pool = WorkerPool(LoadSpec(folder, memory=True), 2)
-    try:
-        with pytest.raises(QueryCrashed, match="could not start"):
-            pool.wait_ready(60)
-        assert pool.pids() == []
-    finally:
-        pool.close()
-
-
-def test_workers_open_an_on_disk_release_themselves(built_release_copy: Path) -> None:
-    """RocksDB runs threads, which a fork would not copy: each worker opens the store itself."""
-    pool = WorkerPool(LoadSpec(built_release_copy, memory=False), 2)
-    try:
+    pool = pool_of(folder, 2)
+    with pytest.raises(QueryCrashed, match="could not start"):
         pool.wait_ready(60)
-        counts = {count(pool) for _ in range(4)}
-        assert len(counts) == 1 and counts.pop() > 1000
-        with pytest.raises(QueryTimeout):
-            pool.run(job(HEAVY_DEFAULT), timeout_s=0.5, wait_s=5)
-        pool.wait_ready(30)
-        assert count(pool) > 1000 and len(pool.pids()) == 2
-    finally:
-        pool.close()
+    assert pool.pids() == []
+
+
+def test_workers_open_an_on_disk_release_themselves(built_release_copy: Path, pool_of: PoolOf) -> None:
+    """RocksDB runs threads, which a fork would not copy: each worker opens the store itself."""
+    pool = pool_of(built_release_copy, 2, memory=False)
+    pool.wait_ready(60)
+    counts = {count(pool) for _ in range(4)}
+    assert len(counts) == 1 and counts.pop() > 1000
+    with pytest.raises(QueryTimeout):
+        pool.run(job(HEAVY_DEFAULT), timeout_s=0.5, wait_s=5)
+    pool.wait_ready(30)
+    assert count(pool) > 1000 and len(pool.pids()) == 2
 
 
 @pytest.fixture

@@ -136,3 +136,48 @@ def test_row_counting_helpers_on_empty_and_all_unbound_rows() -> None:
         assert exact_rows(unbound, fmt) in (3, None)
     assert json.loads(store.query("SELECT ?x WHERE { VALUES ?y { 1 2 3 } }").serialize(
         format=ox.QueryResultsFormat.JSON))["results"]["bindings"] == [{}, {}, {}]
+
+
+def test_a_worker_that_cannot_fork_says_so_and_goes_on_answering(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pool asks an idle worker to fork a new one; when the system refuses a process, the
+    worker answers so (the pool keeps it) instead of dying with its pipe."""
+    import errno
+    import multiprocessing
+    import os
+    import signal
+    import threading
+    from multiprocessing import reduction
+    from pathlib import Path
+
+    from labgraph.store.worker import FORK, LoadSpec, serve
+
+    ours, theirs = multiprocessing.Pipe()
+    replies: list[tuple[str, object]] = []
+
+    def pool_side() -> None:
+        assert ours.recv()[0] == "ready"
+        kept, passed = multiprocessing.Pipe()
+        ours.send(FORK)
+        reduction.send_handle(ours, passed.fileno(), os.getpid())
+        passed.close()
+        replies.append(ours.recv())
+        ours.send(job("SELECT * WHERE { ?s ?p ?o }", "text/tab-separated-values"))
+        replies.append(ours.recv())
+        ours.close()
+        kept.close()
+
+    def refuse() -> int:
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    previous = signal.getsignal(signal.SIGCHLD)
+    thread = threading.Thread(target=pool_side, daemon=True)
+    thread.start()
+    try:
+        serve(theirs, LoadSpec(Path("unused")), store_with(3))  # signal handlers: main thread only
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
+        thread.join(timeout=10)
+    assert replies[0] == ("failed", "cannot fork a query worker: Resource temporarily unavailable")
+    status, outcome = replies[1]
+    assert status == "ok" and outcome.count == 3  # type: ignore[attr-defined]

@@ -29,6 +29,10 @@ START_TIMEOUT_S = 600.0
 FORK_TIMEOUT_S = 30.0
 
 
+class ForkRefused(Exception):
+    """The worker could not fork (the system refused a process); the worker itself is fine."""
+
+
 class _Worker:
     """A worker process, known by its pid: it may be a child of another worker, not of this one."""
 
@@ -38,14 +42,14 @@ class _Worker:
 
     def is_alive(self) -> bool:
         try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        try:  # a killed worker keeps its pid as a zombie until its parent (or PID 1) reaps it
             with open(f"/proc/{self.pid}/stat", encoding="ascii") as stat:
                 return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-        except OSError:  # gone; or no /proc: ask the kernel whether the pid exists
-            try:
-                os.kill(self.pid, 0)
-            except ProcessLookupError:
-                return False
-            return not os.path.isdir("/proc/self")
+        except OSError:  # no /proc (not Linux), or reaped meanwhile: the next call tells
+            return True
 
     def kill(self) -> None:
         """Kill the worker and wait (briefly) until it is gone, as joining a child would."""
@@ -70,15 +74,16 @@ class _Worker:
             reduction.send_handle(self.conn, theirs.fileno(), self.pid)
             if not self.conn.poll(FORK_TIMEOUT_S):
                 raise OSError("the worker did not answer")
-            status, pid = self.conn.recv()
+            status, detail = self.conn.recv()
             if status != "forked":
-                raise OSError(f"the worker answered {status!r}")
+                raise ForkRefused(str(detail))
         except BaseException:
             ours.close()
             raise
         finally:
             theirs.close()
-        return pid, ours
+        return detail, ours
+
 
 
 class WorkerPool:
@@ -182,6 +187,10 @@ class WorkerPool:
                     continue  # all busy: one frees itself, or is killed, within query_timeout_s
                 try:
                     pid, conn = parent.fork()
+                except ForkRefused as exc:
+                    self._idle.put(parent)  # the pool stays one short, as when a load fails
+                    self.failures.append(str(exc))
+                    return
                 except (OSError, EOFError):
                     self._discard(parent)
                     continue

@@ -103,7 +103,8 @@ def serve(conn: Connection, spec: LoadSpec, store: ox.Store | None = None) -> No
         try:
             job = conn.recv()
             if job == FORK:
-                conn.send(("forked", _fork(conn, spec, store)))
+                fd = reduction.recv_handle(conn)
+                conn.send(_fork(fd, conn, spec, store))
                 continue
         except (EOFError, OSError):
             return
@@ -117,13 +118,17 @@ def serve(conn: Connection, spec: LoadSpec, store: ox.Store | None = None) -> No
             conn.send(("ok", outcome))
 
 
-def _fork(conn: Connection, spec: LoadSpec, store: ox.Store) -> int:
-    """Fork a worker that answers on the descriptor the pool passes next; the parent gets its pid.
+def _fork(fd: int, conn: Connection, spec: LoadSpec, store: ox.Store) -> tuple[str, object]:
+    """Fork a worker that answers on ``fd``: ``("forked", pid)``, or ``("failed", why)`` when the
+    system refuses a process (memory, process limit) and this worker simply goes on.
 
     Safe because a worker with the data in memory has a single thread between jobs: pyoxigraph
     starts none for an in-memory store (the pool never asks a worker over RocksDB)."""
-    fd = reduction.recv_handle(conn)
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError as exc:
+        os.close(fd)
+        return "failed", f"cannot fork a query worker: {exc.strerror or exc}"
     if pid == 0:
         code = 0
         try:
@@ -134,7 +139,7 @@ def _fork(conn: Connection, spec: LoadSpec, store: ox.Store) -> int:
         finally:
             os._exit(code)
     os.close(fd)
-    return pid
+    return "forked", pid
 
 
 def execute(store: ox.Store, job: Job) -> Outcome:
