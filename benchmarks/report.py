@@ -37,9 +37,68 @@ def _size_key(size: str) -> tuple[int, str]:
 def load(results: Path) -> dict[str, dict[str, Any]]:
     out = {}
     for path in sorted(results.glob("*.json")):
+        if path.name.startswith("versus-"):
+            continue  # head-to-head runs (versus.py): see load_versus
         data = json.loads(path.read_text("utf-8"))
         out[data["size"]] = data
     return dict(sorted(out.items(), key=lambda kv: _size_key(kv[0])))
+
+
+def load_versus(results: Path) -> dict[str, dict[str, Any]]:
+    """Head-to-head runs written by versus.py, by size."""
+    out = {}
+    for path in sorted(results.glob("versus-*.json")):
+        data = json.loads(path.read_text("utf-8"))
+        out[data["size"]] = data
+    return dict(sorted(out.items(), key=lambda kv: _size_key(kv[0])))
+
+
+def versus_targets(versus: dict[str, dict[str, Any]]) -> list[tuple[str, str, str, str]]:
+    """The /sparql target judged on interleaved rounds: the median of the per-round ratios."""
+    rows = []
+    for size, run in versus.items():
+        best = run["versus"].get("fastest peer")
+        if best is None:
+            continue
+        peers = [s for s in run["systems"] if s != "labgraph-memory"]
+        rows.append((
+            f"/sparql geometric mean, embedded store in memory (the default), below the fastest peer server, {size}, "
+            "interleaved head to head (versus.py)",
+            f"median of {best['rounds']} per-round ratios {best['median_ratio']:.2f}× (range "
+            f"{best['min_ratio']:.2f}–{best['max_ratio']:.2f}×; faster in {best['rounds_faster']}/{best['rounds']} "
+            f"rounds); ratio of per-query medians {best['ratio_of_medians']:.2f}×",
+            "met" if best["median_ratio"] < 1 else "**not met**",
+            f"against {', '.join(LABELS.get(p, p) for p in peers)}, every request alternating between systems",
+        ))
+    return rows
+
+
+def section_versus(versus: dict[str, dict[str, Any]]) -> list[str]:
+    if not versus:
+        return ["Not run (`benchmarks/versus.py`)."]
+    out = []
+    for size, run in versus.items():
+        systems = run["systems"]
+        out += [
+            f"**{size}** — {run['rounds']} rounds after {run['warmups']} warm-ups, {run['date']} "
+            f"(labgraph {run['versions'].get('labgraph')})",
+            "",
+            "| query | " + " | ".join(LABELS.get(s, s) for s in systems) + " |",
+            "|---|" + "---:|" * len(systems),
+        ]
+        per_query = run["per_query_median_ms"]
+        for query in per_query[systems[0]]:
+            out.append(f"| {query} | " + " | ".join(_fmt(per_query[s][query]) for s in systems) + " |")
+        out.append("| **geometric mean of the medians** | "
+                   + " | ".join(f"**{_fmt(run['geomean_of_medians_ms'][s])}**" for s in systems) + " |")
+        out.append("| `ASK {}` round trip | " + " | ".join(_fmt(run["floor_median_ms"][s], 3) for s in systems) + " |")
+        out.append("")
+        for peer, v in run["versus"].items():
+            out.append(f"- labgraph / {LABELS.get(peer, peer)}: per-round ratio median {v['median_ratio']:.3f}×, range "
+                       f"{v['min_ratio']:.3f}–{v['max_ratio']:.3f}×, labgraph faster in {v['rounds_faster']} of "
+                       f"{v['rounds']} rounds")
+        out.append("")
+    return out
 
 
 def query_values(system: dict[str, Any]) -> dict[str, tuple[float, bool]]:
@@ -441,7 +500,8 @@ def section_checks(runs: dict[str, dict[str, Any]]) -> list[str]:
     return lines or ["- every system returned the same number of results as pyoxigraph for every query."]
 
 
-def render(runs: dict[str, dict[str, Any]]) -> str:
+def render(runs: dict[str, dict[str, Any]], versus: dict[str, dict[str, Any]] | None = None) -> str:
+    versus = versus or {}
     latest = max(runs.values(), key=lambda r: r["date"])
     machine, versions = latest["machine"], latest["versions"]
     out = [
@@ -477,7 +537,7 @@ def render(runs: dict[str, dict[str, Any]]) -> str:
         "| target | measured | verdict | note |",
         "|---|---|---|---|",
     ]
-    out += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in targets(runs)]
+    out += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in targets(runs) + versus_targets(versus)]
     out += [
         "",
         "## SPARQL query mix: geometric mean of the per-query medians",
@@ -494,6 +554,14 @@ def render(runs: dict[str, dict[str, Any]]) -> str:
         "",
         *section_peers(runs),
         "",
+        "### Head to head, requests interleaved (`benchmarks/versus.py`)",
+        "",
+        "The systems above are measured one after the other, so a slower minute of the machine lands on one of "
+        "them. Here labgraph and the peer servers run at once and each round sends every query to each system in "
+        "turn (order rotated every round): what the machine does is shared. Per-query medians in ms; each system "
+        "also pays for the others evicting its caches between its requests, so all are slower than above.",
+        "",
+        *section_versus(versus),
         "## Resource descriptions as Turtle",
         "",
         "labgraph: `GET /id/{type}/{slug}` with `Accept: text/turtle`, the 303, then the `.ttl` document (both "
@@ -559,7 +627,7 @@ def render(runs: dict[str, dict[str, Any]]) -> str:
 def write(results: Path, target: Path) -> None:
     runs = load(results)
     if runs:
-        target.write_text(render(runs), encoding="utf-8")
+        target.write_text(render(runs, load_versus(results)), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -62,3 +62,47 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
     for path in sorted((tmp_path / "a" / "data").rglob("*.ttl")):
         twin = tmp_path / "b" / "data" / path.relative_to(tmp_path / "a" / "data")
         assert path.read_bytes() == twin.read_bytes(), path.name
+
+
+def test_head_to_head_interleaves_systems_and_judges_per_round(tmp_path: Path) -> None:
+    results, report = tmp_path / "results", tmp_path / "RESULTS.md"
+    run = [sys.executable, str(BENCH / "run.py"), "--smoke", "--sizes", "10k", "--data", str(tmp_path / "data"),
+           "--results", str(results), "--report", str(report), "--systems", "pyoxigraph-memory"]
+    assert subprocess.run(run, capture_output=True, timeout=300, cwd=ROOT).returncode == 0  # the report needs one
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "versus.py"), "--sizes", "10k", "--systems", "labgraph-memory,oxigraph-server",
+         "--rounds", "3", "--warmups", "1", "--queries", "q01-lookup,q12-provenance", "--data", str(tmp_path / "data"),
+         "--results", str(results), "--report", str(report)],
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    record = json.loads((results / "versus-10k.json").read_text("utf-8"))
+    assert record["systems"] == ["labgraph-memory", "oxigraph-server"]
+    assert set(record["per_query_median_ms"]["oxigraph-server"]) == {"q01-lookup", "q12-provenance"}
+    for peer in ("oxigraph-server", "fastest peer"):
+        verdict = record["versus"][peer]
+        assert verdict["rounds"] == 3 and 0 <= verdict["rounds_faster"] <= 3
+        assert verdict["min_ratio"] <= verdict["median_ratio"] <= verdict["max_ratio"]
+    text = report.read_text("utf-8")
+    assert "interleaved head to head (versus.py)" in text and "### Head to head" in text
+
+
+def test_head_to_head_verdict_is_the_median_of_per_round_ratios() -> None:
+    sys.path.insert(0, str(BENCH))
+    try:
+        import versus
+    finally:
+        sys.path.remove(str(BENCH))
+    # labgraph is twice as fast as Virtuoso in rounds 1 and 3 and twice as slow in round 2; the
+    # Oxigraph server is slower still every round.
+    labgraph = {"q1": [0.001, 0.004, 0.001], "q2": [0.002, 0.008, 0.002], "floor": [0.001] * 3}
+    virtuoso = {"q1": [0.002, 0.002, 0.002], "q2": [0.004, 0.004, 0.004], "floor": [0.001] * 3}
+    oxigraph = {"q1": [0.010] * 3, "q2": [0.020] * 3, "floor": [0.001] * 3}
+    result = versus.verdict({"labgraph-memory": labgraph, "virtuoso": virtuoso, "oxigraph-server": oxigraph},
+                            ["q1", "q2"])
+    best = result["versus"]["fastest peer"]
+    assert (best["median_ratio"], best["min_ratio"], best["max_ratio"]) == (0.5, 0.5, 2.0)
+    assert best["rounds_faster"] == 2 and best["rounds"] == 3
+    assert result["versus"]["oxigraph-server"]["rounds_faster"] == 3
+    # The per-query medians agree with the rounds here: 1 ms and 2 ms against 2 ms and 4 ms.
+    assert best["ratio_of_medians"] == 0.5

@@ -21,7 +21,7 @@ HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?a ?b ?c } GRAPH ?h { ?d ?e 
 
 def job(text: str) -> Job:
     return Job(text=text, media_type="text/tab-separated-values", default_graphs=(), named_graphs=(),
-               max_rows=100, single_pass=True, select=True, prefixes={})
+               max_rows=100, single_pass=True, select=True)
 
 
 def count(pool: WorkerPool) -> int:

@@ -31,7 +31,6 @@ def job(text: str, media_type: str = "application/sparql-results+json", services
         max_rows=max_rows,
         single_pass=info.limit is not None and info.limit <= max_rows,
         select=info.form is not None and info.form.value == "SELECT",
-        prefixes={},
     )
 
 

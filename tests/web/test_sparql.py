@@ -144,6 +144,18 @@ def test_construct_negotiation(live: LiveServer, accept: str, expected: str) -> 
     assert len(Graph().parse(data=response.content, format=parser)) > 5
 
 
+def test_graph_results_in_turtle_use_the_graphs_prefixes(live: LiveServer) -> None:
+    """The query workers get the prefixes once, with the data; every Turtle answer uses them."""
+    for _ in range(3):  # whichever worker answers
+        response = requests.get(
+            live.url + "/sparql", params={"query": CONSTRUCT}, headers={"Accept": "text/turtle"}, timeout=10
+        )
+        assert response.status_code == 200
+        if live.backend == "embedded":
+            assert "@prefix lg: <https://w3id.org/labgraph/def/> ." in response.text
+            assert " a lg:Lab" in response.text or "rdf:type lg:Lab" in response.text
+
+
 def test_format_parameter_for_browsers(live: LiveServer) -> None:
     response = requests.get(
         live.url + "/sparql", params={"query": LABS, "format": "csv"}, headers={"Accept": "text/html"}, timeout=10

@@ -39,7 +39,9 @@ class EmbeddedStore:
         if not (release / "labgraph.nq").is_file():
             raise LabgraphError(f"{release} is not a labgraph release (run `labgraph build` first)")
         manifest = json.loads((release / "manifest.json").read_text("utf-8"))
-        spec = LoadSpec(release, self._extra_files, memory=self.settings.store_memory)
+        spec = LoadSpec(
+            release, self._extra_files, memory=self.settings.store_memory, prefixes=tuple(self.prefixes.items())
+        )
         local = open_store(spec)
         return manifest, local, WorkerPool(spec, self.settings.query_workers)
 
@@ -71,7 +73,6 @@ class EmbeddedStore:
             max_rows=s.max_rows,
             single_pass=info.limit is not None and info.limit <= s.max_rows,
             select=form is policy.QueryForm.SELECT,
-            prefixes=self.prefixes,
             base_iri=request.base_iri,
         )
         outcome = self._pool.run(job, timeout_s=s.query_timeout_s, wait_s=s.worker_wait_s)

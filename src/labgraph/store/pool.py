@@ -16,6 +16,7 @@ import contextlib
 import multiprocessing
 import os
 import queue
+import select
 import signal
 import threading
 import time
@@ -39,6 +40,14 @@ class _Worker:
     def __init__(self, pid: int, conn: Connection) -> None:
         self.pid = pid
         self.conn = conn
+        # Registered once: Connection.poll builds and registers a new selector at every call,
+        # which is a good part of a short query's round trip.
+        self._poller = select.poll()
+        self._poller.register(conn.fileno(), select.POLLIN)
+
+    def answered(self, timeout_s: float) -> bool:
+        """Whether the worker has answered (or closed its pipe) within ``timeout_s``."""
+        return bool(self._poller.poll(max(0, int(timeout_s * 1000))))
 
     def is_alive(self) -> bool:
         try:
@@ -113,7 +122,7 @@ class WorkerPool:
             ) from None
         try:
             worker.conn.send(job)
-            if not worker.conn.poll(timeout_s):
+            if not worker.answered(timeout_s):
                 self._discard(worker)
                 raise QueryTimeout(f"the query ran longer than {timeout_s:g} s and was stopped (query_timeout_s)")
             status, payload = worker.conn.recv()

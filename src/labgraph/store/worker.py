@@ -36,6 +36,9 @@ class LoadSpec:
     release: Path
     extra_files: tuple[Path, ...] = ()
     memory: bool = False
+    #: Prefixes for graph results (Turtle, TriG): fixed for a store, so given to each worker
+    #: once rather than pickled into every job.
+    prefixes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,6 @@ class Job:
     max_rows: int
     single_pass: bool  # the query's own LIMIT keeps it within max_rows
     select: bool  # a SELECT query: its rows are capped at max_rows
-    prefixes: dict[str, str]
     base_iri: str | None = None
 
 
@@ -98,6 +100,7 @@ def serve(conn: Connection, spec: LoadSpec, store: ox.Store | None = None) -> No
     # The workers this one forks are reaped by the kernel when they die: the pool kills them by
     # pid and learns of their end from their pipe, so nobody needs their exit status.
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    prefixes = dict(spec.prefixes)
     conn.send(("ready", os.getpid()))
     while True:
         try:
@@ -109,7 +112,7 @@ def serve(conn: Connection, spec: LoadSpec, store: ox.Store | None = None) -> No
         except (EOFError, OSError):
             return
         try:
-            outcome = execute(store, job)
+            outcome = execute(store, job, prefixes)
         except SyntaxError as exc:
             conn.send(("syntax", str(exc.msg) if hasattr(exc, "msg") else str(exc)))
         except Exception as exc:  # noqa: BLE001 - the query's own failure, sent back as a message
@@ -142,7 +145,7 @@ def _fork(fd: int, conn: Connection, spec: LoadSpec, store: ox.Store) -> tuple[s
     return "forked", pid
 
 
-def execute(store: ox.Store, job: Job) -> Outcome:
+def execute(store: ox.Store, job: Job, prefixes: dict[str, str] | None = None) -> Outcome:
     """Run the job's query once, and serialize its result with Oxigraph.
 
     A SELECT whose own LIMIT does not bound it is run with its outermost LIMIT lowered (or
@@ -164,8 +167,9 @@ def execute(store: ox.Store, job: Job) -> Outcome:
     triples = list(islice(results, job.max_rows + 1))
     truncated = len(triples) > job.max_rows
     triples = triples[: job.max_rows]
-    prefixes = prefixes_for(job.media_type, job.prefixes)
-    body = ox.serialize(triples, format=RDF_FORMATS[job.media_type], prefixes=prefixes)
+    body = ox.serialize(
+        triples, format=RDF_FORMATS[job.media_type], prefixes=prefixes_for(job.media_type, prefixes or {})
+    )
     return Outcome(body, len(triples), truncated, "graph")
 
 
