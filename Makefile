@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: run test install build validate stats serve lint clean bench
+.PHONY: run test install build validate stats serve lint clean bench bench-versus
 
 # Build and validate the graph, then serve it on http://127.0.0.1:8080/ (Ctrl-C to stop).
 run: install build serve
@@ -50,3 +50,9 @@ bench: install
 	$(BIN)/pip install --quiet -r benchmarks/requirements.txt
 	@command -v virtuoso-t >/dev/null || echo "virtuoso-t not found: the Virtuoso rows will be skipped (apt-get install virtuoso-opensource)"
 	$(BIN)/python benchmarks/run.py --sizes $(SIZES)
+
+# labgraph against the Oxigraph server and Virtuoso, all running at once, requests interleaved
+# (see benchmarks/versus.py): writes benchmarks/results/versus-*.json and RESULTS.md.
+bench-versus: install
+	$(BIN)/pip install --quiet -r benchmarks/requirements.txt
+	$(BIN)/python benchmarks/versus.py --sizes 100k,1m --rounds 20

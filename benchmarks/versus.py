@@ -42,10 +42,12 @@ FLOOR = "ASK {}"
 
 
 def rounds(targets: dict[str, harness.Target], queries: list[harness.Query], count: int, warmups: int,
-           say: Callable[[str], None]) -> dict[str, dict[str, list[float]]]:
-    """Seconds per system, per query (``ASK {}`` as ``floor``), one value per round."""
+           say: Callable[[str], None]) -> tuple[dict[str, dict[str, list[float]]], dict[str, dict[str, int | None]]]:
+    """Seconds per system, per query (``ASK {}`` as ``floor``), one value per round; and the
+    number of results each system gave to each query in the first round."""
     names = list(targets)
     times: dict[str, dict[str, list[float]]] = {s: {q.name: [] for q in queries} | {"floor": []} for s in names}
+    rows: dict[str, dict[str, int | None]] = {s: {} for s in names}
     work: list[tuple[str, harness.Query | str]] = [("floor", FLOOR), *((q.name, q) for q in queries)]
     for index in range(warmups + count):
         order = names[index % len(names):] + names[: index % len(names)]
@@ -56,12 +58,14 @@ def rounds(targets: dict[str, harness.Target], queries: list[harness.Query], cou
                 elapsed = time.perf_counter() - started
                 if not answer.ok:
                     raise RuntimeError(f"{system} failed {name}: {answer.status} {answer.error}")
+                if index == 0 and name != "floor":
+                    rows[system][name] = harness.count_results(answer)
                 if index >= warmups:
                     times[system][name].append(elapsed)
         if index >= warmups:
             say(f"  round {index - warmups + 1}/{count}: " + ", ".join(
                 f"{s} {_geo([times[s][q.name][-1] for q in queries]) * 1000:.2f} ms" for s in names))
-    return times
+    return times, rows
 
 
 def verdict(times: dict[str, dict[str, list[float]]], queries: list[str]) -> dict[str, Any]:
@@ -150,8 +154,13 @@ class Contest:
     def measure(self) -> dict[str, Any]:
         queries = self.bench.queries
         run.log(f"{self.size}: {len(queries)} queries x {self.args.rounds} rounds on {', '.join(self.targets)}")
-        times = rounds(self.targets, queries, self.args.rounds, self.args.warmups,
-                       run.log if self.args.verbose else (lambda _m: None))
+        times, rows = rounds(self.targets, queries, self.args.rounds, max(1, self.args.warmups),
+                             run.log if self.args.verbose else (lambda _m: None))
+        # Timings only compare systems that answered alike (as run.py's check_rows).
+        mismatches = [f"{q.name}: " + ", ".join(f"{s} {rows[s][q.name]}" for s in rows) for q in queries
+                      if len({rows[s][q.name] for s in rows}) > 1]
+        for line in mismatches:
+            run.log(f"{self.size}: RESULT COUNTS DIFFER {line}")
         record = {
             "size": self.size,
             "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -160,6 +169,8 @@ class Contest:
             "rounds": self.args.rounds,
             "warmups": self.args.warmups,
             "systems": list(self.targets),
+            "rows": rows,
+            "row_mismatches": mismatches,
             **verdict(times, [q.name for q in queries]),
         }
         for peer, v in record["versus"].items():
@@ -174,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--systems", default=",".join([LABGRAPH, *PEERS]),
                         help=f"comma-separated; {LABGRAPH} and at least one of {', '.join(PEERS)}")
     parser.add_argument("--rounds", type=int, default=15, help="timed rounds (each query once per system)")
-    parser.add_argument("--warmups", type=int, default=3, help="untimed rounds first")
+    parser.add_argument("--warmups", type=int, default=3, help="untimed rounds first (at least 1: it counts results)")
     parser.add_argument("--queries", default="", help="only these queries (comma-separated names)")
     parser.add_argument("--system-timeout", type=float, default=3600.0, help="time limit of a bulk load (s)")
     parser.add_argument("--data", type=Path, default=harness.BENCH / "data", help="cache of generated graphs")

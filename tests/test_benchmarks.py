@@ -79,6 +79,7 @@ def test_head_to_head_interleaves_systems_and_judges_per_round(tmp_path: Path) -
     record = json.loads((results / "versus-10k.json").read_text("utf-8"))
     assert record["systems"] == ["labgraph-memory", "oxigraph-server"]
     assert set(record["per_query_median_ms"]["oxigraph-server"]) == {"q01-lookup", "q12-provenance"}
+    assert record["row_mismatches"] == [] and record["rows"]["labgraph-memory"]["q01-lookup"] > 0
     for peer in ("oxigraph-server", "fastest peer"):
         verdict = record["versus"][peer]
         assert verdict["rounds"] == 3 and 0 <= verdict["rounds_faster"] <= 3
