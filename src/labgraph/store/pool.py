@@ -81,7 +81,7 @@ class _Worker:
         try:
             self.conn.send(FORK)
             reduction.send_handle(self.conn, theirs.fileno(), self.pid)
-            if not self.conn.poll(FORK_TIMEOUT_S):
+            if not self.answered(FORK_TIMEOUT_S):
                 raise OSError("the worker did not answer")
             status, detail = self.conn.recv()
             if status != "forked":
@@ -92,7 +92,6 @@ class _Worker:
         finally:
             theirs.close()
         return detail, ours
-
 
 
 class WorkerPool:
@@ -221,7 +220,7 @@ class WorkerPool:
 
     def _welcome(self, worker: _Worker, timeout_s: float = FORK_TIMEOUT_S) -> None:
         """Wait for the new worker's first word, then give it queries."""
-        if not worker.conn.poll(timeout_s):
+        if not worker.answered(timeout_s):
             worker.kill()
             self.failures.append("a query worker did not start in time")
             return
