@@ -1,12 +1,12 @@
 """labgraph's build steps timed on a generated project: ``python benchmarks/buildbench.py PROJECT STEPS``.
 
-STEPS is a comma-separated list among ``load`` (``labgraph.sources.load``: parse every Turtle
+STEPS is a comma-separated list among ``load`` (``labgraph.graph.sources.load``: parse every Turtle
 file with Oxigraph and load it into the in-memory store, the build's parse-and-load), ``native``
 (the same files through ``pyoxigraph.Store.load`` alone, for comparison: on a shared machine,
 compare ``load`` with it rather than across runs), ``rebase`` (``sources.load`` under another
 ``base_uri``, which rewrites every IRI), ``consistency``, ``stats``, ``shacl``
-(``labgraph.validation``: convert the store to an rdflib Graph, then pySHACL with the project's
-shapes, as ``labgraph build`` does) and ``build`` (``labgraph.build.run_build`` without SHACL, end
+(``labgraph.graph.validation``: convert the store to an rdflib Graph, then pySHACL with the project's
+shapes, as ``labgraph build`` does) and ``build`` (``labgraph.graph.build.run_build`` without SHACL, end
 to end: every dump, the on-disk store, the manifest; ``timings`` gives the seconds of each of its
 steps). Each finished step prints one JSON line, so a step cut by the caller's time limit still
 leaves the earlier ones.
@@ -30,13 +30,14 @@ def emit(step: str, **values: object) -> None:
 
 
 def main() -> int:
-    from labgraph import consistency, sources, stats
-    from labgraph.build import run_build
     from labgraph.config import Settings
+    from labgraph.dataset import stats
+    from labgraph.graph import consistency, sources
+    from labgraph.graph.build import run_build
+    from labgraph.graph.validation import load_shapes, validate_graph
     from labgraph.namespaces import STANDARD_PREFIXES
-    from labgraph.rdfconvert import to_graph
+    from labgraph.rdflib_terms import to_graph
     from labgraph.uris import prefixes as own_prefixes
-    from labgraph.validation import load_shapes, validate_graph
 
     project, steps = Path(sys.argv[1]), sys.argv[2].split(",")
     with tempfile.TemporaryDirectory(prefix="lgbench-build-") as scratch:

@@ -112,7 +112,7 @@ def path_section(release: Path, memory: bool, settings: Any, queries: list[harne
         section["describe_ms"] = round(timed(labgraph_describe, 5, 1) / len(iris), 3)
         section["oxigraph_describe_ms"] = round(timed(oxigraph_describe, 5, 1) / len(iris), 3)
         try:
-            from labgraph.store.common import describe_query
+            from labgraph.store.documents import describe_query
 
             def describe_only() -> None:
                 for iri in iris:

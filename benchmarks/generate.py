@@ -8,8 +8,8 @@
   per synthetic source document under ``documents/``), exactly what ``labgraph build`` reads;
 * ``release/``: what ``labgraph build`` would publish from that project, without the TriG and
   JSON-LD dumps: ``labgraph.nq`` (one named graph per source file), ``labgraph.ttl`` (their RDF
-  merge), ``manifest.json`` (same keys as a build's, statistics from :func:`labgraph.stats.compute`)
-  and ``store/`` (the on-disk Oxigraph store, built like :mod:`labgraph.build` builds it).
+  merge), ``manifest.json`` (same keys as a build's, statistics from :func:`labgraph.dataset.stats.compute`)
+  and ``store/`` (the on-disk Oxigraph store, built like :mod:`labgraph.graph.build` builds it).
 
 The graph follows ``docs/modelling.md``: labs (``lg:Lab``) attached to host organisations that
 form ``org:subOrganizationOf`` trees under ministries, networks with ``org:Membership`` nodes
@@ -549,10 +549,11 @@ def write_project(target: int, project: Path, seed: int = SEED) -> dict[str, obj
 
 def write_release(project: Path, release: Path) -> dict[str, object]:
     """What ``labgraph build`` publishes from the project (without TriG and JSON-LD dumps)."""
-    from labgraph import sources, stats
-    from labgraph.build import _sha256
     from labgraph.config import Settings
+    from labgraph.dataset import stats
+    from labgraph.graph import sources
     from labgraph.namespaces import STANDARD_PREFIXES
+    from labgraph.release import sha256
     from labgraph.uris import prefixes as own_prefixes
 
     if release.exists():
@@ -575,7 +576,7 @@ def write_release(project: Path, release: Path) -> dict[str, object]:
         ("labgraph.ttl", "text/turtle", "merged graph"),
     ):
         path = release / name
-        files[name] = {"media_type": media_type, "holds": holds, "bytes": path.stat().st_size, "sha256": _sha256(path)}
+        files[name] = {"media_type": media_type, "holds": holds, "bytes": path.stat().st_size, "sha256": sha256(path)}
     store = ox.Store(str(release / "store"))
     store.bulk_load(path=str(release / "labgraph.nq"), format=ox.RdfFormat.N_QUADS)
     store.bulk_load(path=str(release / "labgraph.ttl"), format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())

@@ -273,7 +273,7 @@ class Run:
 
     def nginx_proxy(self, binary: str, upstream: str) -> harness.Server:
         from labgraph.config import Settings
-        from labgraph.proxy import ProxyOptions, nginx_config
+        from labgraph.serving.proxy import ProxyOptions, nginx_config
 
         directory = self.logs / "nginx"
         if directory.exists():
@@ -313,7 +313,7 @@ class Run:
             shutil.rmtree(location, ignore_errors=True)
 
     def labgraph_oxigraph(self, system: str) -> dict[str, Any]:
-        from labgraph.publish import publish
+        from labgraph.store.publish import publish
 
         location = self.fresh("oxigraph-publish")
         backend = self.oxigraph_server("oxigraph-for-labgraph", location)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from labgraph.build import BuildResult, run_build
 from labgraph.config import Settings
-from labgraph.sources import SourceDataset, load
+from labgraph.graph.build import BuildResult, run_build
+from labgraph.graph.sources import SourceDataset, load
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = Path(os.environ.get("LABGRAPH_SEEDS", ROOT.parent / "shared" / "seeds"))
@@ -65,8 +65,8 @@ class LiveServer:
 
         import waitress
 
-        from labgraph.live import LiveApp
-        from labgraph.serve import proxy_adjustments
+        from labgraph.serving.live import LiveApp
+        from labgraph.serving.server import proxy_adjustments
 
         self.app = LiveApp(settings, extra_files)
         self.server = waitress.create_server(
@@ -161,7 +161,7 @@ class OxigraphServer:
     def load(self, release: Path, extra: tuple[Path, ...] = ()) -> None:
         import requests
 
-        from labgraph.publish import publish
+        from labgraph.store.publish import publish
 
         publish(release, self.url + "/store")
         for path in extra:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from labgraph.sources import SourceDataset
+from labgraph.graph.sources import SourceDataset
 
 from .conftest import SEEDS
 

@@ -1,30 +1,55 @@
 """Every error labgraph raises on purpose, so callers can tell bad input from bugs.
 
     LabgraphError
-     ├── ConfigError            a setting has a bad value or the config file is unreadable
-     ├── DataError              the source files are wrong; the message says where
-     │    ├── SourceFileError   a file labgraph refuses to read (wrong extension, not UTF-8)
-     │    ├── ParseError        Turtle syntax error, with file, line and column
-     │    ├── ConflictError     the same URI gets contradictory values in two files
-     │    └── ShapeViolations   the dataset does not pass the SHACL shapes
-     └── BuildError             the build could not be written; the previous release is kept
+     ├── ConfigError              a setting has a bad value or the config file is unreadable
+     ├── DataError                input files are wrong; the message says where
+     │    ├── SourceFileError     a file labgraph refuses to read (wrong extension, not UTF-8)
+     │    ├── ParseError          Turtle syntax error, with file, line and column
+     │    ├── ConflictError       the same URI gets contradictory values in two files
+     │    ├── ShapeViolations     the dataset does not pass the SHACL shapes
+     │    ├── MappingError        a merge mapping or its input is wrong
+     │    └── CatalogueError      a catalogue query file is wrong
+     ├── BuildError               the build could not be written; the previous release is kept
+     ├── ReleaseError             a release directory cannot be read
+     ├── RequestError             what a client asked for is wrong, not the server
+     │    ├── ProtocolError       the HTTP request breaks the SPARQL protocol (carries its status)
+     │    ├── ParameterError      a catalogue query parameter has a bad value
+     │    ├── QueryRejected       the query gate refuses the query before any engine sees it
+     │    │    ├── QueryTooLarge  over max_query_bytes
+     │    │    └── QueryForbidden an operation this endpoint never runs (SERVICE off the allow-list)
+     │    └── QueryFailed         the engine refused the query (syntax, unsupported form)
+     └── StoreError               the store could not answer
+          ├── QueryTimeout        the query ran past query_timeout_s and was stopped
+          │    └── RemoteTimeout  the remote server did not answer in time
+          ├── TooBusy             every query worker stayed busy for worker_wait_s
+          ├── QueryCrashed        the engine died running the query
+          └── StoreUnavailable    a remote store cannot be reached or answered badly
+               └── RemoteLimit    a limit of the remote server's own configuration
+                    └── RemoteSortLimit
 
-The command line prints the message of a LabgraphError and exits with status 1; anything else
-is a bug and keeps its traceback.
+An error names the setting an operator would change in ``setting`` when a limit caused it. No
+class here knows HTTP (but ProtocolError, whose meaning is an HTTP status): the web layer maps
+classes to statuses in one table (:mod:`labgraph.web.errors`). The command line prints the
+message of a LabgraphError and exits with status 1; anything else is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from labgraph.validation import ValidationReport
+from typing import Protocol
 
 
 class LabgraphError(Exception):
     """Base class of the errors that carry a message meant for the user."""
+
+    #: The setting an operator would change, when a limit caused the error.
+    setting: str | None = None
+
+    def __init__(self, message: str = "", *, setting: str | None = None) -> None:
+        super().__init__(message)
+        if setting is not None:
+            self.setting = setting
 
 
 class ConfigError(LabgraphError):
@@ -75,11 +100,104 @@ class ConflictError(DataError):
         super().__init__(f"{len(conflicts)} conflicting statement(s) across source files:\n{lines}")
 
 
+class _Report(Protocol):
+    """What ShapeViolations needs of a validation report (the validator's own type is above this
+    module: the error tree depends on nothing)."""
+
+    @property
+    def violations(self) -> list[object]: ...
+
+
 class ShapeViolations(DataError):
-    def __init__(self, report: ValidationReport) -> None:
+    def __init__(self, report: _Report) -> None:
         self.report = report
         super().__init__(f"the dataset does not conform to the shapes: {len(report.violations)} violation(s)")
 
 
+class MappingError(DataError):
+    """A merge mapping, or a record it reads, is wrong; the message names file, line and field."""
+
+
+class CatalogueError(DataError):
+    """A catalogue query file is wrong (header, parameters); the message names the file."""
+
+
 class BuildError(LabgraphError):
     pass
+
+
+class ReleaseError(LabgraphError):
+    """A release directory is missing or its manifest cannot be read."""
+
+
+class RequestError(LabgraphError):
+    """The client's request is wrong; retrying it unchanged gives the same answer."""
+
+
+class ProtocolError(RequestError):
+    """The HTTP request breaks the SPARQL protocol. Its meaning is an HTTP status (400, 403,
+    415), which it carries: the one class that does."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class ParameterError(RequestError):
+    """A value given for a catalogue query parameter does not fit its declared type; ``param``
+    names the parameter."""
+
+    def __init__(self, param: str, message: str) -> None:
+        super().__init__(f"parameter {param!r}: {message}")
+        self.param = param
+
+
+class QueryRejected(RequestError):
+    """A query the endpoint will not run (empty, nested too deep, an update)."""
+
+
+class QueryTooLarge(QueryRejected):
+    setting = "max_query_bytes"
+
+
+class QueryForbidden(QueryRejected):
+    """An operation the endpoint never runs for anyone, such as SERVICE off the allow-list."""
+
+
+class QueryFailed(RequestError):
+    """The engine refused the query; the message is the parser's (with its position)."""
+
+
+class StoreError(LabgraphError):
+    """The store could not answer; the same request may succeed later."""
+
+
+class QueryTimeout(StoreError):
+    setting = "query_timeout_s"
+
+
+class RemoteTimeout(QueryTimeout):
+    """The remote SPARQL server did not answer within query_timeout_s."""
+
+
+class TooBusy(StoreError):
+    setting = "query_workers"
+
+
+class QueryCrashed(StoreError):
+    """The engine's process died while running the query."""
+
+
+class StoreUnavailable(StoreError):
+    """A remote store cannot be reached or answered badly."""
+
+
+class RemoteLimit(StoreUnavailable):
+    """A limit in the server's own configuration stands in the way; the message names it."""
+
+
+class RemoteSortLimit(RemoteLimit):
+    """The server will not sort as many rows as labgraph's ``max_rows`` allows: the operator
+    must change one or the other, and the message names both."""
+
+    setting = "max_rows"

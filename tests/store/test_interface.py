@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from labgraph.build import BuildResult, run_build
 from labgraph.config import Settings
 from labgraph.errors import LabgraphError
+from labgraph.graph.build import BuildResult, run_build
 from labgraph.store.base import QueryRequest, Store
 from labgraph.store.embedded import EmbeddedStore
 from labgraph.store.remote import RemoteStore

@@ -12,11 +12,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import requests
 
-from labgraph.build import BuildResult
 from labgraph.config import Settings
+from labgraph.graph.build import BuildResult
 from labgraph.store.base import QueryRequest
 from labgraph.store.embedded import EmbeddedStore
-from labgraph.store.remote import RemoteStore, ask_answer, usable_json
+from labgraph.store.remote import RemoteStore
+from labgraph.store.remote_answers import ask_answer, usable_json
 
 from ..conftest import PROTOCOL_DATASET, LiveServer, OxigraphServer, _wait_ready
 from .describing import assert_same_descriptions
@@ -124,7 +125,7 @@ def test_a_store_with_an_update_url_reads_through_its_query_url(
 ) -> None:
     """``sparql:QUERY_URL,UPDATE_URL``: the update URL is publish's; the store, dataset included,
     is the query URL's."""
-    from labgraph.serve import open_store
+    from labgraph.store.factory import open_store
 
     ontology = "https://w3id.org/labgraph/graph/ontology"
     url = oxigraph_server.url

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from labgraph.config import Settings
-from labgraph.serve import open_app
+from labgraph.serving.app import open_app
 from labgraph.web.cache import DocumentCache
 
 LAB = "/doc/lab/acco-lab"

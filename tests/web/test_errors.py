@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from labgraph.config import Settings
-from labgraph.serve import open_app
+from labgraph.serving.app import open_app
 
 
 def test_unexpected_exception_is_a_plain_500(server_settings: Settings) -> None:

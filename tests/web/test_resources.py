@@ -229,7 +229,7 @@ def test_every_triple_format_says_what_the_quad_document_says(live: LiveServer, 
     import pyoxigraph as ox
     from rdflib.compare import isomorphic
 
-    from labgraph.rdfconvert import to_rdflib_term
+    from labgraph.rdflib_terms import to_rdflib_term
 
     response = get(live, f"/doc/{path}.nq")
     if response.status_code == 404:

@@ -3,6 +3,8 @@
 Backends (embedded Oxigraph, remote SPARQL server) implement :class:`Store`; callers never
 import a backend's engine. Results cross this boundary as bytes in a negotiated media type, or
 as plain :class:`Term` values for pages to render, so the web layer needs no RDF library.
+The query gate's verdict (:func:`inspect`, :class:`QueryForm`) is part of the interface: callers
+negotiate a result format from a query's form before they send it.
 """
 
 from __future__ import annotations
@@ -12,14 +14,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from labgraph.errors import LabgraphError
-from labgraph.store.policy import QueryForm, QueryRejected
+from labgraph.errors import (
+    QueryCrashed,
+    QueryFailed,
+    QueryRejected,
+    QueryTimeout,
+    StoreUnavailable,
+    TooBusy,
+)
+from labgraph.store.policy import QueryForm, QueryInfo, inspect
 
 if TYPE_CHECKING:
-    from labgraph.stats import Stats
+    from labgraph.dataset.stats import Stats
 
 __all__ = [
     "Description",
+    "QueryForm",
+    "QueryInfo",
+    "inspect",
     "Loaded",
     "QueryCrashed",
     "QueryFailed",
@@ -33,32 +45,6 @@ __all__ = [
     "Term",
     "TooBusy",
 ]
-
-
-class QueryFailed(LabgraphError):
-    """The engine refused the query; ``message`` is the parser's (with its position)."""
-
-    status = 400
-
-
-class QueryTimeout(LabgraphError):
-    status = 503
-    setting = "query_timeout_s"
-
-
-class TooBusy(LabgraphError):
-    status = 503
-    setting = "query_workers"
-
-
-class QueryCrashed(LabgraphError):
-    status = 500
-
-
-class StoreUnavailable(LabgraphError):
-    """A remote store cannot be reached or answered badly."""
-
-    status = 502
 
 
 @dataclass(frozen=True)
@@ -145,7 +131,7 @@ class Store(Protocol):
         """Make a release the data this store answers from: its named graphs, and their merge as
         the default graph (the embedded store switches once the new data is open; a remote
         server receives it graph by graph). Servers follow new builds by opening a store per
-        release (:mod:`labgraph.live`); this is for the command line and scripts."""
+        release (:mod:`labgraph.serving.live`); this is for the command line and scripts."""
 
     def wait_ready(self) -> None:
         """Block until queries need not wait for the store to finish opening (the embedded

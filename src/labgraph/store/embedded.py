@@ -7,20 +7,20 @@ pool, under the same policy and limits as any other backend.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from labgraph import stats
 from labgraph.config import Settings
+from labgraph.dataset import stats
 from labgraph.errors import LabgraphError
 from labgraph.namespaces import STANDARD_PREFIXES
+from labgraph.release import Release
 from labgraph.store import policy
 from labgraph.store.base import Description, Loaded, QueryFailed, QueryRequest, QueryResult, Statement, Term
-from labgraph.store.common import describe_query, serialize_quads, serialize_triples, sources_query, term_of
+from labgraph.store.documents import describe_query, serialize_quads, serialize_triples, sources_query, term_of
 from labgraph.store.formats import QUAD_TYPES, RDF_FORMATS, RESULTS_FORMATS
 from labgraph.store.pool import WorkerPool
 from labgraph.store.worker import Job, LoadSpec, open_store
@@ -38,7 +38,7 @@ class EmbeddedStore:
         """A release's manifest, data and query workers (still starting), beside the current ones."""
         if not (release / "labgraph.nq").is_file():
             raise LabgraphError(f"{release} is not a labgraph release (run `labgraph build` first)")
-        manifest = json.loads((release / "manifest.json").read_text("utf-8"))
+        manifest = Release(release).manifest
         spec = LoadSpec(
             release, self._extra_files, memory=self.settings.store_memory, prefixes=tuple(self.prefixes.items())
         )

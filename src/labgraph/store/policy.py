@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from labgraph.errors import LabgraphError
+from labgraph.errors import QueryForbidden, QueryRejected, QueryTooLarge
 
 
 class QueryForm(StrEnum):
@@ -28,15 +28,6 @@ class QueryForm(StrEnum):
     @property
     def returns_graph(self) -> bool:
         return self in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE)
-
-
-class QueryRejected(LabgraphError):
-    """A query the endpoint will not run. ``status`` is the HTTP status that says why."""
-
-    def __init__(self, message: str, status: int, setting: str | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.setting = setting
 
 
 UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
@@ -85,10 +76,10 @@ def inspect(text: str, *, max_bytes: int, max_nesting: int, service_allowlist: t
     Cached: the web layer and the store both ask about the same text (the store cannot trust
     that its caller did), and clients repeat their queries. Refusals are not cached."""
     if not text.strip():
-        raise QueryRejected("the query is empty", 400)
+        raise QueryRejected("the query is empty")
     size = len(text.encode("utf-8"))
     if size > max_bytes:
-        raise QueryRejected(f"the query is {size} bytes; the limit is {max_bytes}", 413, "max_query_bytes")
+        raise QueryTooLarge(f"the query is {size} bytes; the limit is {max_bytes}")
     text = unescape(text)
     words: list[tuple[str, str]] = []  # (kind, value) of significant tokens
     depth = deepest = 0
@@ -100,7 +91,7 @@ def inspect(text: str, *, max_bytes: int, max_nesting: int, service_allowlist: t
             depth += 1
             deepest = max(deepest, depth)
             if deepest > max_nesting:
-                raise QueryRejected(f"the query nests brackets deeper than {max_nesting} levels", 400, "max_nesting")
+                raise QueryRejected(f"the query nests brackets deeper than {max_nesting} levels", setting="max_nesting")
         elif kind == "close":
             depth = max(0, depth - 1)
         words.append((kind, match.group()))
@@ -108,7 +99,7 @@ def inspect(text: str, *, max_bytes: int, max_nesting: int, service_allowlist: t
     first = next((word for _, word in keywords if word not in ("PREFIX", "BASE")), None)
     if first in UPDATE_KEYWORDS:
         raise QueryRejected(
-            f"{first} is a SPARQL Update operation; this endpoint is read-only and answers queries only", 400
+            f"{first} is a SPARQL Update operation; this endpoint is read-only and answers queries only"
         )
     services = []
     for index, word in keywords:
@@ -119,13 +110,14 @@ def inspect(text: str, *, max_bytes: int, max_nesting: int, service_allowlist: t
             target_index += 1
         kind, target = words[target_index] if target_index < len(words) else ("other", "")
         if kind != "iri":
-            raise QueryRejected(
-                "SERVICE is only allowed with a constant endpoint IRI on the allow-list", 403, "service_allowlist"
+            raise QueryForbidden(
+                "SERVICE is only allowed with a constant endpoint IRI on the allow-list", setting="service_allowlist"
             )
         endpoint = target[1:-1]
         if endpoint not in service_allowlist:
-            raise QueryRejected(
-                f"SERVICE <{endpoint}> is not allowed: the endpoint is not on the allow-list", 403, "service_allowlist"
+            raise QueryForbidden(
+                f"SERVICE <{endpoint}> is not allowed: the endpoint is not on the allow-list",
+                setting="service_allowlist",
             )
         services.append(endpoint)
     dataset = any(word == "FROM" for _, word in keywords)
@@ -160,7 +152,7 @@ def group_start(text: str) -> int:
     for match in _TOKEN.finditer(text):
         if match.lastgroup == "open" and match.group() == "{":
             return match.end()
-    raise QueryRejected("the query has no WHERE clause to bind parameters into", 400)
+    raise QueryRejected("the query has no WHERE clause to bind parameters into")
 
 
 def ends_with_slice(text: str) -> bool:

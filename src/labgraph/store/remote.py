@@ -26,8 +26,6 @@ own time limit reached (SR171): each gives a flagged answer or an error naming t
 
 from __future__ import annotations
 
-import ast
-import json
 import logging
 import socket
 import urllib.error
@@ -37,7 +35,6 @@ from dataclasses import dataclass
 from email.message import Message
 from itertools import islice
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 from rdflib import Variable
@@ -45,11 +42,12 @@ from rdflib.query import Result
 from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-from labgraph import stats
 from labgraph.config import Settings
-from labgraph.errors import LabgraphError
+from labgraph.dataset import stats
+from labgraph.errors import LabgraphError, RemoteLimit, RemoteSortLimit, RemoteTimeout
 from labgraph.namespaces import STANDARD_PREFIXES
-from labgraph.rdfconvert import to_rdflib_term
+from labgraph.rdflib_terms import to_rdflib_term
+from labgraph.release import Release
 from labgraph.store import policy
 from labgraph.store.base import (
     Description,
@@ -61,27 +59,12 @@ from labgraph.store.base import (
     StoreUnavailable,
     Term,
 )
-from labgraph.store.common import describe_query, serialize_quads, serialize_triples, sources_query, term_of
+from labgraph.store.documents import describe_query, serialize_quads, serialize_triples, sources_query, term_of
 from labgraph.store.formats import QUAD_TYPES, RDF_FORMATS, RDFLIB_RESULTS, RESULTS_FORMATS
+from labgraph.store.remote_answers import ask_answer, server_message, split_dataset, usable_json
 from labgraph.uris import prefixes as own_prefixes
 
 log = logging.getLogger(__name__)
-
-
-class RemoteTimeout(LabgraphError):
-    status = 504
-    setting = "query_timeout_s"
-
-
-class RemoteLimit(StoreUnavailable):
-    """A limit in the server's own configuration stands in the way; the message names it."""
-
-
-class RemoteSortLimit(RemoteLimit):
-    """The server will not sort as many rows as labgraph's ``max_rows`` allows: the operator
-    must change one or the other, and the message names both."""
-
-    setting = "max_rows"
 
 
 @dataclass(frozen=True)
@@ -102,9 +85,9 @@ class RemoteStore:
 
     def __init__(self, settings: Settings, query_url: str, release: Path) -> None:
         self.settings = settings
-        self.query_url, self.default_graphs, self.named_graphs = _split_dataset(query_url)
+        self.query_url, self.default_graphs, self.named_graphs = split_dataset(query_url)
         self.release = release
-        manifest = json.loads((release / "manifest.json").read_text("utf-8"))
+        manifest = Release(release).manifest
         self.manifest = manifest
         self.build_id: str = manifest["build_id"]
         self.prefixes = {**STANDARD_PREFIXES, **own_prefixes(settings.base_uri)}
@@ -142,7 +125,7 @@ class RemoteStore:
                 response = client.query().response
             answer = _Answer(response.read(), response.headers)
         except SPARQLWrapperException as exc:
-            message = _server_message(exc)
+            message = server_message(exc)
             if "SR353" in message:
                 raise self._sort_limit(message) from exc
             if "SR171" in message:  # Virtuoso: "Transaction timed out", at its own time limit
@@ -367,8 +350,8 @@ class RemoteStore:
 
     def load(self, release: Path, progress: Callable[[str], None] | None = None) -> Loaded:
         """Publish a release through the store's SPARQL Update URL, the merged graph into the
-        query URL's one ``default-graph-uri`` when it has one (see :mod:`labgraph.publish`)."""
-        from labgraph.publish import merged_graph_of, publish
+        query URL's one ``default-graph-uri`` when it has one (see :mod:`labgraph.store.publish`)."""
+        from labgraph.store.publish import merged_graph_of, publish
 
         s = self.settings
         if s.update_url is None:
@@ -386,7 +369,7 @@ class RemoteStore:
             progress=progress,
         )
         self.release = release
-        self.manifest = json.loads((release / "manifest.json").read_text("utf-8"))
+        self.manifest = Release(release).manifest
         self.build_id = self.manifest["build_id"]
         return Loaded(done.graphs, done.triples, done.default_triples, done.requests)
 
@@ -404,77 +387,3 @@ class RemoteStore:
 
     def _serialize(self, quads: list[ox.Quad], media_type: str) -> bytes:
         return serialize_quads(quads, media_type, self.prefixes)
-
-
-def _split_dataset(url: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-    """The query URL without its dataset parameters, and those: a form-encoded POST carries its
-    parameters in the body, and Virtuoso adds the URL's default graphs to the body's, or to a
-    query's FROM, instead of letting them replace each other."""
-    parts = urlsplit(url)
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
-    defaults = tuple(v for k, v in pairs if k == "default-graph-uri")
-    named = tuple(v for k, v in pairs if k == "named-graph-uri")
-    rest = urlencode([(k, v) for k, v in pairs if k not in ("default-graph-uri", "named-graph-uri")])
-    return urlunsplit(parts._replace(query=rest)), defaults, named
-
-
-_VIRTUOSO_BNODE = b"nodeID://"
-
-
-def usable_json(raw: bytes) -> bytes:
-    """SPARQL JSON results whose blank nodes pyoxigraph can read.
-
-    Virtuoso writes a blank node as ``{"type": "bnode", "value": "nodeID://b10001"}``, which is
-    not a blank node label: pyoxigraph refuses the whole answer. Such a value becomes ``b10001``
-    (the label Virtuoso itself writes in N-Triples), or a hex form of it if that is no label
-    either; the same value always gives the same label, so the rows still join. Answers without
-    ``nodeID://`` are returned untouched, at no cost.
-    """
-    if _VIRTUOSO_BNODE not in raw:
-        return raw
-    data = json.loads(raw)
-    for row in data.get("results", {}).get("bindings", []):
-        for value in row.values():
-            if isinstance(value, dict) and value.get("type") == "bnode":
-                value["value"] = _blank_label(str(value.get("value", "")))
-    return json.dumps(data, ensure_ascii=False).encode("utf-8")
-
-
-def _blank_label(value: str) -> str:
-    try:
-        ox.BlankNode(value)
-        return value
-    except ValueError:
-        pass
-    candidate = value.removeprefix("nodeID://")
-    try:
-        ox.BlankNode(candidate)
-        return candidate
-    except ValueError:
-        return "x" + value.encode("utf-8").hex()
-
-
-def ask_answer(raw: bytes) -> bool:
-    """The answer of an ASK query in SPARQL JSON results. Virtuoso 7.2 answers ASK as a SELECT of
-    one variable, ``__ASK_RETVAL``: one row (value 1) for true, none for false."""
-    data = json.loads(raw)
-    if isinstance(data.get("boolean"), bool):
-        return bool(data["boolean"])
-    for row in data.get("results", {}).get("bindings", []):
-        for value in row.values():
-            if isinstance(value, dict) and str(value.get("value", "")).strip() not in ("0", "false"):
-                return True
-    return False
-
-
-def _server_message(exc: Exception) -> str:
-    """The server's own explanation, from SPARQLWrapper's wrapped error."""
-    text = str(exc)
-    if "Response:" in text:
-        text = text.split("Response:", 1)[1].strip()
-        if text[:2] in ("b'", 'b"'):
-            try:
-                text = ast.literal_eval(text).decode("utf-8", "replace")
-            except (ValueError, SyntaxError):
-                pass
-    return text.strip()

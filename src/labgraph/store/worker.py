@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from labgraph.store.common import prefixes_for
+from labgraph.store.documents import prefixes_for
 from labgraph.store.formats import RDF_FORMATS, RESULTS_FORMATS
 from labgraph.store.policy import cap_rows
 

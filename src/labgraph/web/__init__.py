@@ -2,11 +2,13 @@
 
 :func:`create_app` receives the settings and a :class:`~labgraph.store.base.Store`; views
 never open data themselves, so the same app runs on any backend.
+
+May import: the foundation, ``labgraph.dataset``, ``labgraph.catalogue`` and the store's
+interface (``labgraph.store.base``) only: never a backend, the graph build or pySHACL.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -17,14 +19,13 @@ from flask_compress import Compress
 from flask_cors import CORS
 from werkzeug.exceptions import HTTPException
 
-from labgraph.catalogue import CatalogueError
 from labgraph.config import Settings
 from labgraph.errors import LabgraphError
+from labgraph.release import Release
 from labgraph.store.base import Store
-from labgraph.store.policy import QueryRejected
-from labgraph.web import api, dataset, editor, pages, resources, sparql
+from labgraph.web import api, browse, dataset, editor, resources, sparql
 from labgraph.web.context import Site, reader_language
-from labgraph.web.errors import error_response
+from labgraph.web.errors import error_response, labgraph_error_response
 from labgraph.web.i18n import t
 
 log = logging.getLogger("labgraph.web")
@@ -55,9 +56,9 @@ def create_app(settings: Settings, store: Store, release: Path) -> Flask:
         COMPRESS_ALGORITHM=["gzip"],
         COMPRESS_MIN_SIZE=512,
     )
-    manifest: dict[str, Any] = json.loads((release / "manifest.json").read_text("utf-8"))
+    manifest: dict[str, Any] = Release(release).manifest
     app.extensions["labgraph"] = Site(settings, store, manifest, release)
-    for blueprint in (sparql.bp, resources.bp, pages.bp, dataset.bp, api.bp, editor.bp):
+    for blueprint in (sparql.bp, resources.bp, browse.bp, dataset.bp, api.bp, editor.bp):
         app.register_blueprint(blueprint)
     # "*" whatever the Origin (no credentials are ever involved): the same bytes for every calling
     # site, so a shared cache keeps one copy of each answer rather than one per Origin (echoing the
@@ -112,19 +113,9 @@ def create_app(settings: Settings, store: Store, release: Path) -> Flask:
             request, exc.code or 500, message, headers=headers, setting="max_query_bytes" if exc.code == 413 else None
         )
 
-    @app.errorhandler(CatalogueError)
-    def catalogue_error(exc: CatalogueError) -> Response:
-        return error_response(request, 400, str(exc))
-
-    @app.errorhandler(QueryRejected)
-    def rejected(exc: QueryRejected) -> Response:
-        return error_response(request, exc.status, str(exc), setting=exc.setting)
-
     @app.errorhandler(LabgraphError)
-    def store_error(exc: LabgraphError) -> Response:
-        status = getattr(exc, "status", 500)
-        headers = {"Retry-After": "1"} if status == 503 else {}
-        return error_response(request, status, str(exc), setting=getattr(exc, "setting", None), headers=headers)
+    def labgraph_error(exc: LabgraphError) -> Response:
+        return labgraph_error_response(request, exc)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:

@@ -3,7 +3,7 @@
 A release never changes, so a resource's Turtle or its French page is the same bytes every
 time: producing it once (a description query, a serialization, a template) and keeping it
 turns every later request into a dictionary lookup. The cache belongs to one app, and a new
-build comes with a new app (see :mod:`labgraph.live`), so nothing in it is ever stale.
+build comes with a new app (see :mod:`labgraph.serving.live`), so nothing in it is ever stale.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import Blueprint, Response, render_template, request, send_from_directory
 
-from labgraph import catalog
+from labgraph.dataset import description
 from labgraph.web.context import reader_language, site
 from labgraph.web.errors import error_response
 from labgraph.web.negotiation import RDF_ONLY, content_type
@@ -28,7 +28,7 @@ def void() -> Response:
     media_type = RDF_ONLY.choose(request.accept_mimetypes, request.args.get("format"))
     if media_type is None:
         return error_response(request, 406, f"available: {RDF_ONLY.listing()}")
-    graph = catalog.void_description(s.settings, s.manifest, request.url_root)
+    graph = description.void_description(s.settings, s.manifest, request.url_root)
     response = Response(graph.serialize(format=RDFLIB_FORMATS[media_type]), content_type=content_type(media_type))
     response.vary.add("Accept")
     response.set_etag(f"{s.store.build_id}-void-{media_type}-{request.url_root}")

@@ -13,6 +13,20 @@ from html import escape
 
 from flask import Request, Response, render_template
 
+from labgraph.errors import (
+    CatalogueError,
+    LabgraphError,
+    ProtocolError,
+    QueryCrashed,
+    QueryForbidden,
+    QueryTimeout,
+    QueryTooLarge,
+    RemoteTimeout,
+    RequestError,
+    StoreUnavailable,
+    TooBusy,
+)
+
 _KIND = {
     "text/turtle": "comment",
     "application/n-triples": "comment",
@@ -47,6 +61,35 @@ TITLES = {
     503: "Service unavailable",
     504: "Gateway timeout",
 }
+
+
+#: The HTTP status of each kind of error, most specific first: the one place where labgraph's
+#: errors meet HTTP. Anything not listed is the server's fault (500).
+STATUSES: list[tuple[type[LabgraphError], int]] = [
+    (QueryTooLarge, 413),
+    (QueryForbidden, 403),
+    (RequestError, 400),
+    (CatalogueError, 400),
+    (RemoteTimeout, 504),
+    (QueryTimeout, 503),
+    (TooBusy, 503),
+    (QueryCrashed, 500),
+    (StoreUnavailable, 502),
+]
+
+
+def status_of(exc: LabgraphError) -> int:
+    if isinstance(exc, ProtocolError):
+        return exc.status
+    return next((status for kind, status in STATUSES if isinstance(exc, kind)), 500)
+
+
+def labgraph_error_response(request: Request, exc: LabgraphError) -> Response:
+    """The answer to a labgraph error: its status, its message, the setting that caused it, and
+    ``Retry-After`` when waiting a moment may be enough."""
+    status = status_of(exc)
+    headers = {"Retry-After": "1"} if status == 503 else {}
+    return error_response(request, status, str(exc), setting=exc.setting, headers=headers)
 
 
 def error_response(

@@ -16,7 +16,8 @@ from flask import Blueprint, Response, redirect, request, url_for
 from labgraph.web.context import reader_language, site
 from labgraph.web.errors import error_response
 from labgraph.web.negotiation import BY_EXTENSION, EXTENSIONS, RESOURCE, content_type
-from labgraph.web.pages import render_ontology, render_resource
+from labgraph.web.ontology_page import render_ontology
+from labgraph.web.resource_page import render_resource
 
 bp = Blueprint("resources", __name__)
 

@@ -12,11 +12,11 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Response, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from labgraph import catalog
-from labgraph.store.base import QueryRequest
-from labgraph.store.policy import QueryForm, QueryRejected, inspect
+from labgraph.dataset import description
+from labgraph.errors import ProtocolError, QueryRejected
+from labgraph.store.base import QueryForm, QueryRequest, inspect
 from labgraph.web.context import reader_language, site
-from labgraph.web.errors import error_response
+from labgraph.web.errors import error_response, labgraph_error_response
 from labgraph.web.negotiation import ASK_RESULTS, GRAPH_RESULTS, RDF_ONLY, SELECT_RESULTS, content_type
 
 bp = Blueprint("sparql", __name__)
@@ -28,12 +28,6 @@ SD_OFFER = RDF_ONLY.__class__(
     {"application/xhtml+xml": "text/html", **RDF_ONLY.aliases},
     {"html": "text/html", **RDF_ONLY.names},
 )
-
-
-class ProtocolError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 def _strict_params(raw: bytes) -> MultiDict[str, str]:
@@ -87,7 +81,7 @@ def endpoint() -> Response:
     try:
         queries, params = _read_request()
     except ProtocolError as exc:
-        return error_response(request, exc.status, str(exc))
+        return labgraph_error_response(request, exc)
     if not queries:
         if request.method == "GET" and not params:
             return service_description()
@@ -104,7 +98,7 @@ def endpoint() -> Response:
             service_allowlist=settings.service_allowlist,
         )
     except QueryRejected as exc:
-        return error_response(request, exc.status, str(exc), setting=exc.setting)
+        return labgraph_error_response(request, exc)
     offer = {QueryForm.ASK: ASK_RESULTS, QueryForm.CONSTRUCT: GRAPH_RESULTS, QueryForm.DESCRIBE: GRAPH_RESULTS}.get(
         info.form, SELECT_RESULTS
     )  # type: ignore[arg-type]
@@ -150,7 +144,7 @@ def service_description() -> Response:
         body = render_template("sparql.html", lang=reader_language(), examples=EXAMPLE_QUERIES)
         response = Response(body, content_type="text/html; charset=utf-8")
     else:
-        graph = catalog.service_description(s.settings, s.manifest, request.base_url)
+        graph = description.service_description(s.settings, s.manifest, request.base_url)
         fmt = {
             "text/turtle": "turtle",
             "application/ld+json": "json-ld",

@@ -1,0 +1,273 @@
+"""``labgraph merge``: bring another dataset into the graph, safely.
+
+The dataset goes into a named graph of its own (``data/imports/{slug}.ttl``) with its
+provenance, and the reconciliation with labgraph into another (``{slug}-links.ttl``). Before
+anything is written, the whole project with both files is loaded, checked and validated with
+SHACL in a staging copy; if that fails, or with ``--dry-run``, the project is left as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from labgraph.config import Settings
+from labgraph.errors import LabgraphError, ShapeViolations
+from labgraph.graph import consistency, sources
+from labgraph.graph.validation import validate_dataset
+from labgraph.merge import reconcile
+from labgraph.merge.mapping import Malformed, load_mapping, records, triples_of
+from labgraph.uris import graph_iri
+
+RDF_SUFFIXES = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+}
+PROV = "http://www.w3.org/ns/prov#"
+DCT = "http://purl.org/dc/terms/"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+LG = "https://w3id.org/labgraph/def/"
+
+
+@dataclass
+class MergeReport:
+    slug: str
+    graph: str
+    imported_triples: int = 0
+    imported_entities: int = 0
+    new_entities: int = 0
+    same_uri: list[str] = field(default_factory=list)
+    matches: list[reconcile.Match] = field(default_factory=list)
+    conflicts: list[reconcile.ValueConflict] = field(default_factory=list)
+    malformed: list[Malformed] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def by_identifier(self) -> list[reconcile.Match]:
+        return [m for m in self.matches if m.by_identifier]
+
+    @property
+    def by_name(self) -> list[reconcile.Match]:
+        return [m for m in self.matches if not m.by_identifier]
+
+
+Progress = Callable[[int], None]
+
+
+def merge(
+    settings: Settings,
+    source: Path,
+    *,
+    slug: str | None = None,
+    mapping_file: Path | None = None,
+    licence: str | None = None,
+    dry_run: bool = False,
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> MergeReport:
+    base = settings.base_uri
+    mapping = load_mapping(mapping_file, base) if mapping_file else None
+    slug = slug or (mapping.slug if mapping else None)
+    if not slug:
+        raise LabgraphError("name the graph to merge into with --graph")
+    if not reconcile_slug_ok(slug):
+        raise LabgraphError(f"--graph {slug!r}: use lower-case words joined by hyphens")
+    imports = settings.data_dir / "imports"
+    own = {imports / f"{slug}.ttl", imports / f"{slug}-links.ttl"}  # a new merge may replace them
+    taken = {s.graph_name for s in sources.discover(settings) if s.path not in own}
+    if slug in taken or f"{slug}-links" in taken:
+        raise LabgraphError(f"graph {slug!r} already belongs to another source file")
+    report = MergeReport(slug, graph_iri(base, slug))
+    dataset_iri = f"{base}id/dataset/{slug}"
+    current = sources.load(settings)
+    known = {q.subject.value for q in current.store if isinstance(q.subject, ox.NamedNode)}
+    theirs_builder = reconcile.ProfileBuilder()
+    subjects: set[str] = set()
+
+    def observed(stream: Iterator[ox.Triple]) -> Iterator[ox.Triple]:
+        for triple in stream:
+            report.imported_triples += 1
+            if isinstance(triple.subject, ox.NamedNode):
+                subjects.add(triple.subject.value)
+            theirs_builder.add(triple)
+            yield triple
+
+    with tempfile.TemporaryDirectory(prefix="labgraph-merge-") as work:
+        body = Path(work) / "body.nt"
+        ox.serialize(observed(_read(source, mapping, report, progress)), str(body), ox.RdfFormat.N_TRIPLES)
+        if strict and report.malformed:
+            first = report.malformed[0]
+            raise LabgraphError(f"{source}:{first.line}: {first.reason} ({len(report.malformed)} malformed record(s))")
+        if not report.imported_triples:
+            raise LabgraphError(f"{source}: nothing to import")
+        report.imported_entities = len(subjects)
+        report.same_uri = sorted(s for s in subjects if s in known)
+        ours = reconcile.profiles(current.store)
+        theirs = theirs_builder.profiles()
+        report.matches = reconcile.reconcile(ours, theirs)
+        report.conflicts = reconcile.conflicts(report.matches, ours, theirs)
+        matched = {m.theirs for m in report.matches} | set(report.same_uri)
+        report.new_entities = sum(1 for s in subjects if s not in matched)
+
+        retrieved = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        title = mapping.title if mapping else {"fr": f"Jeu importé {slug}", "en": f"Imported dataset {slug}"}
+        described = _describe_dataset(
+            dataset_iri,
+            report.graph,
+            title,
+            str(mapping.source if mapping else source.name),
+            licence or (mapping.licence if mapping else None),
+            retrieved,
+        )
+        provenance = [
+            ox.Triple(ox.NamedNode(s), ox.NamedNode(PROV + "wasDerivedFrom"), ox.NamedNode(dataset_iri))
+            for s in sorted(subjects)
+            if s not in known
+        ]
+        data_file = Path(work) / f"{slug}.ttl"
+        with data_file.open("wb") as out:
+            out.write(b"# Imported by labgraph merge; regenerate rather than edit.\n")
+            out.write(ox.serialize(described, format=ox.RdfFormat.N_TRIPLES))
+            with body.open("rb") as streamed:
+                shutil.copyfileobj(streamed, out)
+            out.write(ox.serialize(provenance, format=ox.RdfFormat.N_TRIPLES))
+        body.unlink()
+        links_file = Path(work) / f"{slug}-links.ttl"
+        links_file.write_bytes(
+            b"# Written by labgraph merge; regenerate rather than edit.\n"
+            + ox.serialize(_links(report, dataset_iri, base), format=ox.RdfFormat.N_TRIPLES)
+        )
+        _validate_staged(settings, [data_file, links_file])
+        if dry_run:
+            return report
+        imports.mkdir(parents=True, exist_ok=True)
+        for staged in (data_file, links_file):
+            handle, temporary = tempfile.mkstemp(dir=imports, prefix=f".{staged.name}.")
+            with os.fdopen(handle, "wb") as out, staged.open("rb") as data:
+                shutil.copyfileobj(data, out)
+            os.replace(temporary, imports / staged.name)
+            report.written.append(imports / staged.name)
+    return report
+
+
+def reconcile_slug_ok(slug: str) -> bool:
+    from labgraph.merge.mapping import SLUG
+
+    return bool(SLUG.match(slug))
+
+
+def _read(source: Path, mapping, report: MergeReport, progress: Progress | None) -> Iterator[ox.Triple]:  # type: ignore[no-untyped-def]
+    if not source.is_file():
+        raise LabgraphError(f"{source}: file not found")
+    if mapping is not None:
+        for line, record in records(source, mapping):
+            result = triples_of(record, mapping)
+            if isinstance(result, Malformed):
+                report.malformed.append(Malformed(line, result.reason))
+            else:
+                yield from result
+            if progress:
+                progress(1)
+        return
+    fmt = RDF_SUFFIXES.get(source.suffix.lower())
+    if fmt is None:
+        raise LabgraphError(
+            f"{source}: give --mapping for CSV or JSON; RDF files must end with {', '.join(sorted(RDF_SUFFIXES))}"
+        )
+    if fmt == ox.RdfFormat.RDF_XML and b"<!ENTITY" in source.read_bytes()[:1_000_000]:
+        raise LabgraphError(f"{source}: RDF/XML with entity declarations is refused (entity expansion attacks)")
+    try:
+        for quad in ox.parse(path=str(source), format=fmt, rename_blank_nodes=True):
+            yield ox.Triple(quad.subject, quad.predicate, quad.object)
+            if progress:
+                progress(1)
+    except SyntaxError as exc:
+        raise LabgraphError(f"{source}:{exc.lineno or '?'}:{exc.offset or '?'}: {exc.msg}") from exc
+
+
+def _describe_dataset(
+    iri: str, graph: str, title: dict[str, str], source: str, licence: str | None, retrieved: str
+) -> list[ox.Triple]:
+    node = ox.NamedNode(iri)
+    out = [
+        ox.Triple(
+            node,
+            ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            ox.NamedNode("http://www.w3.org/ns/dcat#Dataset"),
+        )
+    ]
+    for lang, text in title.items():
+        out.append(ox.Triple(node, ox.NamedNode(RDFS + "label"), ox.Literal(text, language=lang)))
+    out.append(
+        ox.Triple(node, ox.NamedNode(DCT + "source"), ox.NamedNode(source) if "://" in source else ox.Literal(source))
+    )
+    if licence:
+        out.append(ox.Triple(node, ox.NamedNode(DCT + "license"), ox.NamedNode(licence)))
+    out.append(
+        ox.Triple(
+            node,
+            ox.NamedNode(PROV + "generatedAtTime"),
+            ox.Literal(retrieved, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")),
+        )
+    )
+    out.append(ox.Triple(ox.NamedNode(graph), ox.NamedNode(PROV + "wasDerivedFrom"), node))
+    return out
+
+
+def _links(report: MergeReport, dataset_iri: str, base: str) -> list[ox.Triple]:
+    out = []
+    decimal = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+    for index, match in enumerate(report.matches, start=1):
+        ours, theirs = ox.NamedNode(match.ours), ox.NamedNode(match.theirs)
+        link = (
+            "http://www.w3.org/2002/07/owl#sameAs"
+            if match.by_identifier
+            else "http://www.w3.org/2004/02/skos/core#closeMatch"
+        )
+        out.append(ox.Triple(ours, ox.NamedNode(link), theirs))
+        node = ox.NamedNode(f"{base}id/reconciliation/{report.slug}-{index}")
+        out += [
+            ox.Triple(
+                node,
+                ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                ox.NamedNode(LG + "Reconciliation"),
+            ),
+            ox.Triple(node, ox.NamedNode(LG + "reconciles"), ours),
+            ox.Triple(node, ox.NamedNode(LG + "reconciles"), theirs),
+            ox.Triple(node, ox.NamedNode(LG + "basis"), ox.Literal(match.basis)),
+            ox.Triple(node, ox.NamedNode(LG + "confidence"), ox.Literal(f"{match.confidence:.2f}", datatype=decimal)),
+            ox.Triple(node, ox.NamedNode(PROV + "wasDerivedFrom"), ox.NamedNode(dataset_iri)),
+        ]
+    graph = ox.NamedNode(graph_iri(base, f"{report.slug}-links"))
+    out.append(ox.Triple(graph, ox.NamedNode(PROV + "wasDerivedFrom"), ox.NamedNode(dataset_iri)))
+    return out
+
+
+def _validate_staged(settings: Settings, files: list[Path]) -> None:
+    """Load, check and validate the project as it would be with the new files, in a copy."""
+    with tempfile.TemporaryDirectory(prefix="labgraph-merge-") as staging:
+        root = Path(staging)
+        shutil.copytree(settings.ontology_dir, root / "ontology")
+        shutil.copytree(settings.data_dir, root / "data")
+        (root / "data" / "imports").mkdir(exist_ok=True)
+        for path in files:
+            shutil.copyfile(path, root / "data" / "imports" / path.name)
+        staged = settings.replace(project_dir=root)
+        dataset = sources.load(staged)
+        consistency.check(dataset)
+        report = validate_dataset(dataset, staged)
+        if not report.conforms:
+            raise ShapeViolations(report)

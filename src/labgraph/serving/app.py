@@ -1,0 +1,19 @@
+"""The web app over the configured store, for one release: what :mod:`labgraph.serving.live`
+opens for each new build and what tests and scripts use to serve a release once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from labgraph.config import Settings
+from labgraph.store.base import Store
+from labgraph.store.factory import open_store
+from labgraph.web import create_app
+
+
+def open_app(settings: Settings, extra_files: tuple[Path, ...] = ()) -> tuple[Flask, Store]:
+    """The app and its store for the current release; the caller closes the store."""
+    store = open_store(settings, extra_files)
+    return create_app(settings, store, store.release), store

@@ -1,0 +1,142 @@
+"""HTML for browsing: the home page, class listings, search, and the site's small files.
+
+Server-rendered, usable without JavaScript, in the reader's language.
+"""
+
+from __future__ import annotations
+
+import math
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+
+from labgraph.web.context import fold, reader_language, site
+
+#: Endpoints keep the name "pages" that the templates' url_for() calls use.
+bp = Blueprint("pages", __name__)
+
+PAGE_SIZE = 50
+
+HOME_CLASSES = [
+    "https://w3id.org/labgraph/def/Lab",
+    "https://w3id.org/labgraph/def/Network",
+    "http://www.w3.org/ns/org#Organization",
+    "https://w3id.org/labgraph/def/Programme",
+    "http://schema.org/Event",
+    "http://xmlns.com/foaf/0.1/Person",
+    "http://schema.org/AdministrativeArea",
+    "https://w3id.org/labgraph/def/KnowledgeResource",
+    "http://www.w3.org/2004/02/skos/core#ConceptScheme",
+    "https://w3id.org/labgraph/def/SourceDocument",
+]
+
+
+def _rebase(cls: str) -> str:
+    return cls.replace("https://w3id.org/labgraph/", site().settings.base_uri)
+
+
+@bp.route("/")
+def home() -> str:
+    s = site()
+    lang = reader_language()
+    counts = s.manifest["stats"]["classes"]
+    entries = [
+        (s.label(_rebase(c), lang), url_for("pages.class_list", curie=s.curie(_rebase(c))), counts.get(_rebase(c), 0))
+        for c in HOME_CLASSES
+    ]
+    by_class = sorted(
+        ((s.label(c, lang), url_for("pages.class_list", curie=s.curie(c)), n) for c, n in counts.items()),
+        key=lambda row: -row[2],
+    )
+    return render_template(
+        "home.html",
+        lang=lang,
+        entries=entries,
+        by_class=by_class,
+        triples=s.manifest["stats"]["triples"],
+        build=s.manifest,
+    )
+
+
+@bp.route("/classes/")
+def classes() -> str:
+    s = site()
+    lang = reader_language()
+    rows = sorted(
+        (
+            (s.label(c, lang), url_for("pages.class_list", curie=s.curie(c)), n, s.curie(c))
+            for c, n in s.manifest["stats"]["classes"].items()
+        ),
+        key=lambda r: fold(r[0]),
+    )
+    return render_template("classes.html", lang=lang, rows=rows)
+
+
+_INSTANCES = """
+SELECT ?s WHERE { ?s a <%s> FILTER(isIRI(?s)) }
+"""
+
+
+@bp.route("/classes/<curie>")
+def class_list(curie: str) -> str:
+    s = site()
+    lang = reader_language()
+    prefix, _, local = curie.partition(":")
+    namespace = s.prefixes.get(prefix)
+    if namespace is None or not local or any(c in local for c in '<>"{} \\^`|'):
+        abort(404)
+    cls = namespace + local
+    members = sorted({row["s"].value for row in s.store.select(_INSTANCES % cls)})
+    if not members:
+        abort(404)
+    # Sorted by label when the class is small enough to fetch every label; by IRI beyond.
+    labels = s.labels_of(members) if len(members) <= 5000 else {}
+    if labels:
+        members.sort(key=lambda iri: fold(s.label(iri, lang, labels)))
+    pages = max(1, math.ceil(len(members) / PAGE_SIZE))
+    try:
+        page = max(1, min(pages, int(request.args.get("page", "1"))))
+    except ValueError:
+        page = 1
+    chunk = members[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    labels = labels or s.labels_of(chunk)
+    rows = [(s.label(iri, lang, labels), s.href(iri)) for iri in chunk]
+    return render_template(
+        "class_list.html",
+        lang=lang,
+        title=s.label(cls, lang),
+        curie=curie,
+        rows=rows,
+        page=page,
+        pages=pages,
+        total=len(members),
+        class_href=s.href(cls),
+    )
+
+
+@bp.route("/search")
+def search() -> str:
+    s = site()
+    lang = reader_language()
+    query = (request.args.get("q") or "").strip()[:200]
+    hits: list[tuple[str, str, str]] = []
+    if query:
+        needle = fold(query)
+        found: dict[str, str] = {}
+        for folded, text, iri in s.search_index:
+            if needle in folded and iri not in found:
+                found[iri] = text
+        ranked = sorted(found.items(), key=lambda kv: (not fold(kv[1]).startswith(needle), fold(kv[1])))
+        top = ranked[:100]
+        labels = s.labels_of([iri for iri, _ in top])
+        hits = [(s.label(iri, lang, labels), s.href(iri), text) for iri, text in top]
+    return render_template("search.html", lang=lang, query=query, hits=hits)
+
+
+@bp.route("/favicon.ico")
+def favicon() -> Response:
+    return current_app.send_static_file("favicon.svg")
+
+
+@bp.route("/robots.txt")
+def robots() -> Response:
+    return Response("User-agent: *\nDisallow: /sparql\n", content_type="text/plain; charset=utf-8")
