@@ -25,6 +25,7 @@ ROOMS: dict[str, tuple[str, ...]] = {
         "labgraph.uris",
         "labgraph.release",
         "labgraph.rdflib_terms",
+        "labgraph.vocab",
     ),
     "dataset": ("labgraph.dataset.*",),
     "graph": ("labgraph.graph.*",),
@@ -82,6 +83,7 @@ NEVER_MODULE: dict[str, tuple[str, ...]] = {
     "labgraph.config": ("flask", "pyoxigraph", "rdflib", "pyshacl"),
     "labgraph.uris": ("flask", "pyoxigraph", "rdflib", "pyshacl"),
     "labgraph.release": ("flask", "pyoxigraph", "rdflib", "pyshacl"),
+    "labgraph.vocab": ("flask", "pyoxigraph", "pyshacl"),
     "labgraph": ("flask", "pyoxigraph", "rdflib", "pyshacl"),
 }
 
