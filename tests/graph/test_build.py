@@ -22,7 +22,7 @@ from labgraph.errors import ParseError, ShapeViolations
 from labgraph.graph.build import CURRENT, DUMPS, STORE_DIR, BuildResult, _write_store, current_release, run_build
 from labgraph.graph.sources import SourceDataset
 
-from ..conftest import make_settings
+from ..conftest import BASE, make_settings
 
 
 def test_release_holds_every_dump_and_they_agree(built: BuildResult) -> None:
@@ -65,7 +65,7 @@ def test_turtle_dump_is_the_merge_with_each_triple_once(built: BuildResult) -> N
     triples = {ox.Triple(q.subject, q.predicate, q.object) for q in nquads}
     assert len(triples) < len(nquads)  # some triples are stated by several documents
     assert set(statements) == triples
-    assert "@prefix lab: <https://w3id.org/labgraph/id/lab/> ." in (release / "labgraph.ttl").read_text("utf-8")
+    assert f"@prefix lab: <{BASE}id/lab/> ." in (release / "labgraph.ttl").read_text("utf-8")
 
 
 def _rdflib_dataset(path: Path, format: str) -> Dataset:
@@ -86,7 +86,7 @@ def test_jsonld_dump_reads_back_into_rdflib_as_the_same_graphs(built: BuildResul
     assert len(graphs) == len(built.stats.by_graph)
     for name in graphs:
         assert isomorphic(from_jsonld.graph(name), from_nquads.graph(name)), name
-    lab = URIRef("https://w3id.org/labgraph/id/lab/acco-lab")
+    lab = URIRef(BASE + "id/lab/acco-lab")
     assert any(from_jsonld.quads((lab, None, None, None)))
 
 

@@ -13,8 +13,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID, XSD
 
 from labgraph.config import Settings
-from labgraph.namespaces import SD, STANDARD_PREFIXES
-from labgraph.uris import prefixes as own_prefixes
+from labgraph.namespaces import SD
 
 LICENCE = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence")
 FORMATS = URIRef("http://www.w3.org/ns/formats/")
@@ -43,7 +42,7 @@ def dataset_iri(settings: Settings) -> URIRef:
 
 def _graph(settings: Settings) -> Graph:
     graph = Graph(bind_namespaces="core")
-    for name, iri in {**STANDARD_PREFIXES, **own_prefixes(settings.base_uri)}.items():
+    for name, iri in settings.vocab.prefixes.items():
         graph.bind(name, iri, replace=True)
     return graph
 

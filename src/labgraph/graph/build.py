@@ -29,10 +29,8 @@ from labgraph.dataset import stats
 from labgraph.errors import BuildError, ShapeViolations
 from labgraph.graph import consistency, sources
 from labgraph.graph.validation import ValidationReport, load_shapes, validate_dataset
-from labgraph.namespaces import STANDARD_PREFIXES
 from labgraph.release import CURRENT, DUMPS, MANIFEST, RELEASES, SHAPES, STORE_DIR, VALIDATION_REPORT, sha256
 from labgraph.release import current as current_in
-from labgraph.uris import prefixes as own_prefixes
 
 KEEP_RELEASES = 3
 
@@ -161,7 +159,7 @@ def _write_artefacts(
     dumps, the statistics and the compressed copies (zlib also releases the GIL): the two cores
     of a small server both work, and the build takes little more than the store's load.
     """
-    prefixes = {**STANDARD_PREFIXES, **own_prefixes(settings.base_uri)}
+    prefixes = settings.vocab.prefixes
     store = dataset.store
     target_of = {name: target / name for name in DUMPS}
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="serving-store") as pool:

@@ -17,10 +17,8 @@ from rdflib.term import Node
 
 from labgraph.config import Settings
 from labgraph.graph.sources import SourceDataset, load_graph_file
-from labgraph.namespaces import STANDARD_PREFIXES
 from labgraph.rdflib_terms import to_graph
-from labgraph.uris import AUTHORING_BASE
-from labgraph.uris import prefixes as own_prefixes
+from labgraph.vocab import vocabulary
 
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
@@ -70,7 +68,7 @@ def validate_graph(data: Graph, shapes: Graph, prefixes: dict[str, str] | None =
         js=False,
     )
     names = Graph(bind_namespaces="none")
-    for name, iri in (prefixes or {**STANDARD_PREFIXES, **own_prefixes(AUTHORING_BASE)}).items():
+    for name, iri in (prefixes or vocabulary().prefixes).items():
         report_graph.bind(name, iri, replace=True)
         names.bind(name, iri, replace=True)
     results = sorted(
@@ -81,7 +79,7 @@ def validate_graph(data: Graph, shapes: Graph, prefixes: dict[str, str] | None =
 
 
 def validate_dataset(dataset: SourceDataset, settings: Settings, shapes: Graph | None = None) -> ValidationReport:
-    prefixes = {**STANDARD_PREFIXES, **own_prefixes(settings.base_uri)}
+    prefixes = settings.vocab.prefixes
     data = to_graph(dataset.store)
     return validate_graph(data, shapes if shapes is not None else load_shapes(settings), prefixes)
 

@@ -45,7 +45,6 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 from labgraph.config import Settings
 from labgraph.dataset import stats
 from labgraph.errors import LabgraphError, RemoteLimit, RemoteSortLimit, RemoteTimeout
-from labgraph.namespaces import STANDARD_PREFIXES
 from labgraph.rdflib_terms import to_rdflib_term
 from labgraph.release import Release
 from labgraph.store import policy
@@ -62,7 +61,6 @@ from labgraph.store.base import (
 from labgraph.store.documents import describe_query, serialize_quads, serialize_triples, sources_query, term_of
 from labgraph.store.formats import QUAD_TYPES, RDF_FORMATS, RDFLIB_RESULTS, RESULTS_FORMATS
 from labgraph.store.remote_answers import ask_answer, server_message, split_dataset, usable_json
-from labgraph.uris import prefixes as own_prefixes
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +88,7 @@ class RemoteStore:
         manifest = Release(release).manifest
         self.manifest = manifest
         self.build_id: str = manifest["build_id"]
-        self.prefixes = {**STANDARD_PREFIXES, **own_prefixes(settings.base_uri)}
+        self.prefixes = settings.vocab.prefixes
 
     # ------------------------------------------------------------------ protocol
 
