@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from labgraph import consistency, sources, stats
+from labgraph import consistency, entailment, sources, stats
 from labgraph.config import Settings
 from labgraph.errors import BuildError, ShapeViolations
 from labgraph.namespaces import STANDARD_PREFIXES
@@ -86,6 +86,9 @@ def run_build(settings: Settings, *, validate: bool = True, progress: Progress |
     with timings.step("load"):
         dataset = sources.load(settings)
     say(f"loaded {len(dataset)} quads from {len(dataset.files)} files")
+    with timings.step("entailment"):
+        entailed = entailment.materialise(dataset)
+    say(f"entailed {entailed} triples into graph/{entailment.GRAPH_NAME}")
     with timings.step("consistency"):
         consistency.check(dataset)
     report = None

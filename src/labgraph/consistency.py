@@ -46,6 +46,7 @@ TYPE_OF_SEGMENT = {
     "territory": "http://schema.org/Place",
     "document": "https://w3id.org/labgraph/def/SourceDocument",
     "reconciliation": "https://w3id.org/labgraph/def/Reconciliation",
+    "list": "http://schema.org/ItemList",
 }
 
 #: The (subject, property) pairs given more than one value in some language (or none): counted

@@ -15,6 +15,7 @@ from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from labgraph import entailment
 from labgraph.config import Settings
 from labgraph.namespaces import STANDARD_PREFIXES
 from labgraph.rdfconvert import to_graph
@@ -81,6 +82,9 @@ def validate_graph(data: Graph, shapes: Graph, prefixes: dict[str, str] | None =
 
 
 def validate_dataset(dataset: SourceDataset, settings: Settings, shapes: Graph | None = None) -> ValidationReport:
+    """Validate the stated graphs together with what they entail (``graph/entailment``, added to
+    the dataset if it is not there yet): shapes check the comparable days the build derives."""
+    entailment.materialise(dataset)
     prefixes = {**STANDARD_PREFIXES, **own_prefixes(settings.base_uri)}
     data = to_graph(dataset.store)
     return validate_graph(data, shapes if shapes is not None else load_shapes(settings), prefixes)
