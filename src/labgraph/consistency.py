@@ -13,6 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from labgraph.errors import Conflict, ConflictError
+from labgraph.relation_shapes import find_accompaniment_only_on_activities
 from labgraph.sources import SourceDataset
 
 #: Properties that take one value per resource (per language for text).
@@ -130,7 +131,7 @@ def find_mistyped(dataset: SourceDataset) -> list[Conflict]:
 
 
 def check(dataset: SourceDataset) -> None:
-    problems = find_conflicts(dataset) + find_mistyped(dataset)
+    problems = find_conflicts(dataset) + find_mistyped(dataset) + find_accompaniment_only_on_activities(dataset)
     if problems:
         raise ConflictError(problems)
 
