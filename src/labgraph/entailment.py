@@ -20,6 +20,11 @@ written in Python, and they add only what is not already stated. RDFS's other en
 a full RDFS reasoner such as owlrl adds, are deliberately left out: they answer no question here
 and would multiply the graph. The served default graph is the merge of every named graph, so it
 includes this one; the stated facts stay in their documents' graphs, untouched.
+
+Nothing is entailed about or towards a blank node (a stated number, an address, a list item): a
+blank node cannot be shared between two named graphs once they are published to a SPARQL server
+one by one, so an entailed statement would point at a node with nothing said of it there. Queries
+reach those through the ontology instead (``?p rdfs:subPropertyOf* lg:statedQuantity``).
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ CONSTRUCT { ?x a ?super } WHERE {
   GRAPH <{ontology}> { ?class rdfs:subClassOf+ ?super }
   FILTER(isIRI(?super) && ?super != ?class)
   ?x a ?class .
+  FILTER(!isBlank(?x))
   FILTER NOT EXISTS { ?x a ?super }
 }
 """
@@ -63,6 +69,7 @@ CONSTRUCT { ?s ?super ?o } WHERE {
   GRAPH <{ontology}> { ?p rdfs:subPropertyOf+ ?super }
   FILTER(isIRI(?super) && ?super != ?p)
   ?s ?p ?o .
+  FILTER(!isBlank(?s) && !isBlank(?o))
   FILTER NOT EXISTS { ?s ?super ?o }
 }
 """
@@ -72,7 +79,7 @@ CONSTRUCT { ?s ?super ?o } WHERE {
 #: (Oxigraph subtracts a day from an xsd:date; adding a month is not reliable in 0.5).
 _DAYS = """
 CONSTRUCT { ?x lg:startDay ?startDay . ?x lg:endDay ?endDay } WHERE {
-  { SELECT DISTINCT ?x WHERE { { ?x schema:startDate ?any } UNION { ?x schema:endDate ?any } } }
+  { SELECT DISTINCT ?x WHERE { { ?x schema:startDate ?any } UNION { ?x schema:endDate ?any } FILTER(!isBlank(?x)) } }
   OPTIONAL { ?x schema:startDate ?start
              FILTER(DATATYPE(?start) IN (xsd:date, xsd:dateTime, xsd:gYearMonth, xsd:gYear)) }
   OPTIONAL { ?x schema:endDate ?stated
@@ -111,20 +118,33 @@ def graph(dataset: SourceDataset) -> ox.NamedNode:
     return ox.NamedNode(dataset.graph_iri(GRAPH_NAME))
 
 
-def materialise(dataset: SourceDataset) -> int:
-    """Add the entailment graph to the dataset's store (once) and return how many triples it holds.
+def is_materialised(dataset: SourceDataset) -> bool:
+    return dataset.store.contains_named_graph(graph(dataset))
+
+
+def entailed(dataset: SourceDataset) -> set[ox.Triple]:
+    """What the rules add to the dataset's stated graphs, without storing it.
 
     The rules read the stated graphs only: each runs before anything is added, so no rule sees
     another's output, and none needs to (no axiom makes a new type from a super-property, nor a
-    date from a type). Calling it again on the same dataset does nothing.
+    date from a type).
+    """
+    found: set[ox.Triple] = set()
+    for rule in rules(dataset):
+        found.update(dataset.store.query(rule.construct, use_default_graph_as_union=True))  # type: ignore[arg-type]
+    return found
+
+
+def materialise(dataset: SourceDataset) -> int:
+    """Add the entailment graph to the dataset's store (once) and return how many triples it holds.
+
+    Calling it again on the same dataset adds nothing.
     """
     target = graph(dataset)
     store = dataset.store
-    if store.contains_named_graph(target):
+    if is_materialised(dataset):
         return sum(1 for _ in store.quads_for_pattern(None, None, None, target))
-    found: set[ox.Triple] = set()
-    for rule in rules(dataset):
-        found.update(store.query(rule.construct, use_default_graph_as_union=True))  # type: ignore[arg-type]
+    found = entailed(dataset)
     store.add_graph(target)
     store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in found)
     return len(found)

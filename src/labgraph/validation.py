@@ -8,6 +8,7 @@ Validation runs on the union of all named graphs, with the ontology inside it, s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import pyshacl
@@ -82,11 +83,12 @@ def validate_graph(data: Graph, shapes: Graph, prefixes: dict[str, str] | None =
 
 
 def validate_dataset(dataset: SourceDataset, settings: Settings, shapes: Graph | None = None) -> ValidationReport:
-    """Validate the stated graphs together with what they entail (``graph/entailment``, added to
-    the dataset if it is not there yet): shapes check the comparable days the build derives."""
-    entailment.materialise(dataset)
+    """Validate the stated graphs together with what they entail (``graph/entailment``, computed
+    here when the build has not added it yet, without changing the dataset): shapes check the
+    comparable days the build derives."""
     prefixes = {**STANDARD_PREFIXES, **own_prefixes(settings.base_uri)}
-    data = to_graph(dataset.store)
+    extra = () if entailment.is_materialised(dataset) else entailment.entailed(dataset)
+    data = to_graph(chain(dataset.store, extra))
     return validate_graph(data, shapes if shapes is not None else load_shapes(settings), prefixes)
 
 
