@@ -51,6 +51,10 @@ PATHS = {
     "rkind": "id/concept/resource-kind/",
     "ekind": "id/concept/event-kind/",
     "dkind": "id/concept/document-kind/",
+    "status": "id/concept/event-status/",
+    "lkind": "id/concept/list-kind/",
+    "tkind": "id/concept/territory-kind/",
+    "list": "id/list/",
 }
 OTHER = {
     "schema": "http://schema.org/",

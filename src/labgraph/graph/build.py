@@ -26,8 +26,9 @@ import pyoxigraph as ox
 
 from labgraph.config import Settings
 from labgraph.dataset import stats
+from labgraph.engine import triples
 from labgraph.errors import BuildError, ShapeViolations
-from labgraph.graph import consistency, sources
+from labgraph.graph import consistency, entailment, sources
 from labgraph.graph.validation import ValidationReport, load_shapes, validate_dataset
 from labgraph.release import CURRENT, DUMPS, MANIFEST, RELEASES, SHAPES, STORE_DIR, VALIDATION_REPORT, sha256
 from labgraph.release import current as current_in
@@ -75,6 +76,9 @@ def run_build(settings: Settings, *, validate: bool = True, progress: Progress |
     with timings.step("load"):
         dataset = sources.load(settings)
     say(f"loaded {len(dataset)} quads from {len(dataset.files)} files")
+    with timings.step("entailment"):
+        entailed = entailment.materialise(dataset)
+    say(f"entailed {entailed} triples into graph/{entailment.GRAPH_NAME}")
     with timings.step("consistency"):
         consistency.check(dataset)
     report = None
@@ -170,7 +174,8 @@ def _write_artefacts(
         serving = pool.submit(_write_store, target, merged_written)
         try:
             with timings.step("dump labgraph.ttl"):
-                ox.serialize(store.query(MERGE), str(target_of["labgraph.ttl"]), ox.RdfFormat.TURTLE, prefixes=prefixes)
+                merged = triples(store, MERGE)
+                ox.serialize(merged, str(target_of["labgraph.ttl"]), ox.RdfFormat.TURTLE, prefixes=prefixes)
         except BaseException as exc:
             merged_written.set_exception(exc)
             raise

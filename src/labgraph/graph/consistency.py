@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from labgraph.engine import solutions
 from labgraph.errors import Conflict, ConflictError
+from labgraph.graph.relation_shapes import find_accompaniment_only_on_activities
 from labgraph.graph.sources import SourceDataset
 from labgraph.vocab import vocabulary
 
@@ -48,6 +50,7 @@ TYPE_OF_SEGMENT = {
     "territory": "schema:Place",
     "document": "lg:SourceDocument",
     "reconciliation": "lg:Reconciliation",
+    "list": "schema:ItemList",
 }
 
 #: The (subject, property) pairs given more than one value in some language (or none): counted
@@ -87,12 +90,12 @@ SELECT ?segment ?s ?g WHERE {
 def find_conflicts(dataset: SourceDataset) -> list[Conflict]:
     """Single-valued properties given different values for one URI by different files."""
     values = " ".join(f"<{p}>" for p in vocabulary(dataset.base).expand_all(SINGLE_VALUED))
-    pairs = {(row["s"], row["p"]) for row in dataset.store.query(_CONFLICTING_KEYS % values)}
+    pairs = {(row["s"], row["p"]) for row in solutions(dataset.store, _CONFLICTING_KEYS % values)}
     if not pairs:
         return []
     files = dataset.files_by_graph()
     stated: dict[tuple[str, str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for row in dataset.store.query(_STATEMENTS % " ".join(f"({s} {p})" for s, p in pairs)):
+    for row in solutions(dataset.store, _STATEMENTS % " ".join(f"({s} {p})" for s, p in pairs)):
         obj = row["o"]
         lang = obj.language or "" if isinstance(obj, ox.Literal) else ""
         where = ", ".join(_relative(p) for p in files.get(row["g"].value, [Path(row["g"].value)]))
@@ -113,7 +116,7 @@ def find_mistyped(dataset: SourceDataset) -> list[Conflict]:
     query = _MISTYPED % {"things": things, "after": len(things) + 1, "segments": segments}
     files = dataset.files_by_graph()
     by_segment: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for row in dataset.store.query(query, use_default_graph_as_union=True):
+    for row in solutions(dataset.store, query, use_default_graph_as_union=True):
         by_segment[row["segment"].value][row["s"].value].update(_relative(p) for p in files.get(row["g"].value, []))
     found = []
     for segment, cls in TYPE_OF_SEGMENT.items():
@@ -129,7 +132,7 @@ def find_mistyped(dataset: SourceDataset) -> list[Conflict]:
 
 
 def check(dataset: SourceDataset) -> None:
-    problems = find_conflicts(dataset) + find_mistyped(dataset)
+    problems = find_conflicts(dataset) + find_mistyped(dataset) + find_accompaniment_only_on_activities(dataset)
     if problems:
         raise ConflictError(problems)
 

@@ -8,6 +8,7 @@ Validation runs on the union of all named graphs, with the ontology inside it, s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import pyshacl
@@ -16,6 +17,7 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from labgraph.config import Settings
+from labgraph.graph import entailment
 from labgraph.graph.sources import SourceDataset, load_graph_file
 from labgraph.rdflib_terms import to_graph
 from labgraph.vocab import vocabulary
@@ -79,8 +81,12 @@ def validate_graph(data: Graph, shapes: Graph, prefixes: dict[str, str] | None =
 
 
 def validate_dataset(dataset: SourceDataset, settings: Settings, shapes: Graph | None = None) -> ValidationReport:
+    """Validate the stated graphs together with what they entail (``graph/entailment``, computed
+    here when the build has not added it yet, without changing the dataset): shapes check the
+    comparable days the build derives."""
     prefixes = settings.vocab.prefixes
-    data = to_graph(dataset.store)
+    extra = () if entailment.is_materialised(dataset) else entailment.entailed(dataset)
+    data = to_graph(chain(dataset.store, extra))
     return validate_graph(data, shapes if shapes is not None else load_shapes(settings), prefixes)
 
 

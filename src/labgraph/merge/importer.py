@@ -19,6 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from labgraph.config import Settings
+from labgraph.engine import to_bytes
 from labgraph.errors import LabgraphError, ShapeViolations
 from labgraph.graph import consistency, sources
 from labgraph.graph.validation import validate_dataset
@@ -140,15 +141,15 @@ def merge(
         data_file = Path(work) / f"{slug}.ttl"
         with data_file.open("wb") as out:
             out.write(b"# Imported by labgraph merge; regenerate rather than edit.\n")
-            out.write(ox.serialize(described, format=ox.RdfFormat.N_TRIPLES))
+            out.write(to_bytes(described, ox.RdfFormat.N_TRIPLES))
             with body.open("rb") as streamed:
                 shutil.copyfileobj(streamed, out)
-            out.write(ox.serialize(provenance, format=ox.RdfFormat.N_TRIPLES))
+            out.write(to_bytes(provenance, ox.RdfFormat.N_TRIPLES))
         body.unlink()
         links_file = Path(work) / f"{slug}-links.ttl"
         links_file.write_bytes(
             b"# Written by labgraph merge; regenerate rather than edit.\n"
-            + ox.serialize(_links(report, dataset_iri, base), format=ox.RdfFormat.N_TRIPLES)
+            + to_bytes(_links(report, dataset_iri, base), ox.RdfFormat.N_TRIPLES)
         )
         _validate_staged(settings, [data_file, links_file])
         if dry_run:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
+from labgraph.engine import to_bytes
 from labgraph.store.base import Term
 from labgraph.store.formats import QUAD_TYPES, RDF_FORMATS
 
@@ -78,7 +79,7 @@ def term_of(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Term:
 def serialize_quads(quads: list[ox.Quad], media_type: str, prefixes: dict[str, str]) -> bytes:
     """A document: quads in a quad format; their merged, de-duplicated triples in a triple format."""
     if media_type in QUAD_TYPES:
-        body = ox.serialize(quads, format=RDF_FORMATS[media_type], prefixes=prefixes_for(media_type, prefixes))
+        body = to_bytes(quads, RDF_FORMATS[media_type], prefixes=prefixes_for(media_type, prefixes))
         return _without_unused_prefixes(body) if media_type in PREFIXED else body
     return serialize_triples(
         dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads), media_type, prefixes
@@ -93,7 +94,7 @@ def serialize_triples(triples: Iterable[ox.Triple], media_type: str, prefixes: d
     bytes. Query results do not take this path: trimming costs a scan of the body per unused
     prefix, and a result keeps the order the query asked for."""
     ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    body = ox.serialize(ordered, format=RDF_FORMATS[media_type], prefixes=prefixes_for(media_type, prefixes))
+    body = to_bytes(ordered, RDF_FORMATS[media_type], prefixes=prefixes_for(media_type, prefixes))
     return _without_unused_prefixes(body) if media_type in PREFIXED else body
 
 

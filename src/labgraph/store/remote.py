@@ -44,6 +44,7 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from labgraph.config import Settings
 from labgraph.dataset import stats
+from labgraph.engine import results_bytes, to_bytes
 from labgraph.errors import LabgraphError, RemoteLimit, RemoteSortLimit, RemoteTimeout
 from labgraph.rdflib_terms import to_rdflib_term
 from labgraph.release import Release
@@ -205,7 +206,7 @@ class RemoteStore:
                 b'{"head":{},"boolean":%s}' % (b"true" if ask_answer(answer.body) else b"false"),
                 ox.QueryResultsFormat.JSON,
             )
-            body = boolean.serialize(format=RESULTS_FORMATS[request.media_type])  # type: ignore[union-attr]
+            body = results_bytes(boolean, RESULTS_FORMATS[request.media_type])  # type: ignore[arg-type]
             return QueryResult(body, request.media_type, policy.QueryForm.ASK, None, False)
         text = self._based(request, policy.cap_rows(request.text, s.max_rows + 1))
         most = s.max_rows + 1
@@ -234,27 +235,28 @@ class RemoteStore:
             truncated = len(triples) >= most
             triples = triples[: s.max_rows]
             prefixes = self.prefixes if request.media_type in ("text/turtle", "application/trig") else None
-            body = ox.serialize(triples, format=RDF_FORMATS[request.media_type], prefixes=prefixes)
+            body = to_bytes(triples, RDF_FORMATS[request.media_type], prefixes=prefixes)
             return QueryResult(body, request.media_type, form, len(triples), truncated)
         raw = usable_json(answer.body)
         results = ox.parse_query_results(raw, ox.QueryResultsFormat.JSON)
         fmt = RESULTS_FORMATS[request.media_type]
         if isinstance(results, ox.QueryBoolean):  # an ASK the gate did not recognise
-            return QueryResult(results.serialize(format=fmt), request.media_type, policy.QueryForm.ASK, None, False)
+            return QueryResult(results_bytes(results, fmt), request.media_type, policy.QueryForm.ASK, None, False)
         variables = results.variables
         rows = list(islice(results, s.max_rows + 1))
         cap = answer.server_cap
         cut_by_server = cap is not None and cap <= s.max_rows and len(rows) >= cap
         if len(rows) < most and not cut_by_server:
             again = ox.parse_query_results(raw, ox.QueryResultsFormat.JSON)
-            return QueryResult(again.serialize(format=fmt), request.media_type, form, len(rows), False)
+            return QueryResult(results_bytes(again, fmt), request.media_type, form, len(rows), False)  # type: ignore[arg-type]
         result = Result("SELECT")
         result.vars = [Variable(v.value) for v in variables]
         result.bindings = [
-            {Variable(v.value): to_rdflib_term(row[v]) for v in variables if row[v] is not None}
+            {Variable(v.value): to_rdflib_term(row[v]) for v in variables if row[v] is not None}  # type: ignore[misc]
             for row in rows[: s.max_rows]
         ]
         body = result.serialize(format=RDFLIB_RESULTS[request.media_type])
+        assert isinstance(body, bytes)  # no destination given: rdflib returns the bytes
         return QueryResult(body, request.media_type, form, min(len(rows), s.max_rows), True)
 
     @staticmethod
