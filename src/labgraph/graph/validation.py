@@ -12,7 +12,7 @@ from itertools import chain
 from pathlib import Path
 
 import pyshacl
-from rdflib import BNode, Graph, Literal
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
@@ -101,7 +101,7 @@ def _results(report: Graph, data: Graph, names: Graph) -> list[ValidationResult]
         value = report.value(node, SH.value)
         out.append(
             ValidationResult(
-                severity=SEVERITY_NAMES.get(severity, str(severity)),  # type: ignore[arg-type]
+                severity=SEVERITY_NAMES.get(URIRef(str(severity)), str(severity)),
                 focus=_show(report.value(node, SH.focusNode), data, names),
                 path=None
                 if report.value(node, SH.resultPath) is None

@@ -24,7 +24,7 @@ from labgraph.errors import LabgraphError, ShapeViolations
 from labgraph.graph import consistency, sources
 from labgraph.graph.validation import validate_dataset
 from labgraph.merge import reconcile
-from labgraph.merge.mapping import Malformed, load_mapping, records, triples_of
+from labgraph.merge.mapping import Malformed, Mapping, load_mapping, records, triples_of
 from labgraph.uris import graph_iri
 from labgraph.vocab import vocabulary
 
@@ -170,7 +170,7 @@ def reconcile_slug_ok(slug: str) -> bool:
     return bool(SLUG.match(slug))
 
 
-def _read(source: Path, mapping, report: MergeReport, progress: Progress | None) -> Iterator[ox.Triple]:  # type: ignore[no-untyped-def]
+def _read(source: Path, mapping: Mapping | None, report: MergeReport, progress: Progress | None) -> Iterator[ox.Triple]:
     if not source.is_file():
         raise LabgraphError(f"{source}: file not found")
     if mapping is not None:

@@ -68,12 +68,16 @@ def sources_query(iri: str) -> str:
     return _SOURCES.replace("$X", str(ox.NamedNode(iri)))
 
 
-def term_of(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Term:
+def term_of(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph) -> Term:
+    """A plain term for pages. labgraph states no RDF-star triples and reads no default graph
+    here: either would be a bug upstream, and fails loudly."""
     if isinstance(term, ox.NamedNode):
         return Term("iri", term.value)
     if isinstance(term, ox.BlankNode):
         return Term("bnode", term.value)
-    return Term("literal", term.value, term.language, term.datatype.value if not term.language else None)
+    if isinstance(term, ox.Literal):
+        return Term("literal", term.value, term.language, term.datatype.value if not term.language else None)
+    raise TypeError(f"no plain term for {term!r}")
 
 
 def serialize_quads(quads: list[ox.Quad], media_type: str, prefixes: dict[str, str]) -> bytes:

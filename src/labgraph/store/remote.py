@@ -206,7 +206,7 @@ class RemoteStore:
                 b'{"head":{},"boolean":%s}' % (b"true" if ask_answer(answer.body) else b"false"),
                 ox.QueryResultsFormat.JSON,
             )
-            body = results_bytes(boolean, RESULTS_FORMATS[request.media_type])  # type: ignore[arg-type]
+            body = results_bytes(boolean, RESULTS_FORMATS[request.media_type])
             return QueryResult(body, request.media_type, policy.QueryForm.ASK, None, False)
         text = self._based(request, policy.cap_rows(request.text, s.max_rows + 1))
         most = s.max_rows + 1
@@ -248,16 +248,16 @@ class RemoteStore:
         cut_by_server = cap is not None and cap <= s.max_rows and len(rows) >= cap
         if len(rows) < most and not cut_by_server:
             again = ox.parse_query_results(raw, ox.QueryResultsFormat.JSON)
-            return QueryResult(results_bytes(again, fmt), request.media_type, form, len(rows), False)  # type: ignore[arg-type]
+            return QueryResult(results_bytes(again, fmt), request.media_type, form, len(rows), False)
         result = Result("SELECT")
         result.vars = [Variable(v.value) for v in variables]
         result.bindings = [
             {Variable(v.value): to_rdflib_term(row[v]) for v in variables if row[v] is not None}  # type: ignore[misc]
             for row in rows[: s.max_rows]
         ]
-        body = result.serialize(format=RDFLIB_RESULTS[request.media_type])
-        assert isinstance(body, bytes)  # no destination given: rdflib returns the bytes
-        return QueryResult(body, request.media_type, form, min(len(rows), s.max_rows), True)
+        cut = result.serialize(format=RDFLIB_RESULTS[request.media_type])
+        assert isinstance(cut, bytes)  # no destination given: rdflib returns the bytes
+        return QueryResult(cut, request.media_type, form, min(len(rows), s.max_rows), True)
 
     @staticmethod
     def _accept(form: policy.QueryForm) -> str:
@@ -339,7 +339,8 @@ class RemoteStore:
             return Description(iri, [], [], self._serialize(quads, media_type))
         sources = [r["doc"].value for r in self._select(sources_query(iri))]
         statements = [
-            Statement(term_of(q.subject), term_of(q.predicate), term_of(q.object), q.graph_name.value) for q in quads
+            Statement(term_of(q.subject), term_of(q.predicate), term_of(q.object), term_of(q.graph_name).value)
+            for q in quads
         ]
         return Description(iri, statements, sources, None)
 

@@ -99,9 +99,8 @@ def endpoint() -> Response:
         )
     except QueryRejected as exc:
         return labgraph_error_response(request, exc)
-    offer = {QueryForm.ASK: ASK_RESULTS, QueryForm.CONSTRUCT: GRAPH_RESULTS, QueryForm.DESCRIBE: GRAPH_RESULTS}.get(
-        info.form, SELECT_RESULTS
-    )  # type: ignore[arg-type]
+    offers = {QueryForm.ASK: ASK_RESULTS, QueryForm.CONSTRUCT: GRAPH_RESULTS, QueryForm.DESCRIBE: GRAPH_RESULTS}
+    offer = offers.get(info.form, SELECT_RESULTS) if info.form else SELECT_RESULTS
     media_type = offer.choose(request.accept_mimetypes, params.get("format") or None)
     if media_type is None and params.get("format"):
         media_type = offer.choose(request.accept_mimetypes)
