@@ -23,7 +23,7 @@ from labgraph.config import Settings
 from labgraph.errors import LabgraphError
 from labgraph.release import Release
 from labgraph.store.base import Store
-from labgraph.web import api, browse, dataset, editor, resources, sparql
+from labgraph.web import api, browse, dataset, editor, resources, security, sparql
 from labgraph.web.context import Site, reader_language
 from labgraph.web.errors import error_response, labgraph_error_response
 from labgraph.web.i18n import t
@@ -65,6 +65,7 @@ def create_app(settings: Settings, store: Store, release: Path) -> Flask:
     # Origin, Flask-CORS would also add Vary: Origin).
     CORS(app, expose_headers=EXPOSED, max_age=86400, send_wildcard=True)
     Compress(app)
+    security.install(app)
     app.jinja_env.globals.update(t=t, lang_switch=lambda: "en" if reader_language() == "fr" else "fr")
     app.jinja_env.policies["json.dumps_kwargs"] = {"ensure_ascii": False}
 

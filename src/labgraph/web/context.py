@@ -19,6 +19,7 @@ from labgraph.namespaces import STANDARD_PREFIXES
 from labgraph.store.base import Store, Term
 from labgraph.uris import prefixes as own_prefixes
 from labgraph.web.cache import DocumentCache
+from labgraph.web.security import web_link
 
 LANGUAGES = ("fr", "en")
 #: Labels kept in memory: the vocabulary's (classes, properties, concepts), which every page
@@ -131,9 +132,13 @@ class Site:
             return "/" + rest
         return None
 
-    def href(self, iri: str) -> str:
+    def href(self, iri: str) -> str | None:
+        """Where a page links an IRI: this server's page for IRIs under the base, other http(s)
+        IRIs as they are, and None for any other scheme (``javascript:``, ``data:``…), which
+        pages show as text: data can be written by anyone, and such a link would run in the
+        reader's browser."""
         local = self.local_path(iri)
-        return (request.script_root + local) if local else iri
+        return (request.script_root + local) if local else web_link(iri)
 
 
 def site() -> Site:
