@@ -83,7 +83,9 @@ def test_numbers_are_shown_with_their_unit(live: LiveServer) -> None:
 def test_home_page_counts_and_entry_points(live: LiveServer) -> None:
     html = page(live, "/")
     assert "labgraph" in html and "/classes/lg:Lab" in html
-    assert re.search(r"lg:Lab\?lang=fr\">[^<]+</a> <span class=\"count\">\d+", html)
+    assert re.search(r"lg:Lab\">[^<]+</a> <span class=\"count\">\d+", html)  # no ?lang= unless chosen
+    chosen = page(live, "/?lang=en")
+    assert re.search(r"lg:Lab\?lang=en\">[^<]+</a> <span class=\"count\">\d+", chosen)
 
 
 def test_class_listing_paginates(live: LiveServer) -> None:

@@ -9,7 +9,7 @@ import math
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
-from labgraph.web.context import fold, reader_language, site
+from labgraph.web.context import chosen_language, fold, reader_language, site
 
 #: Endpoints keep the name "pages" that the templates' url_for() calls use.
 bp = Blueprint("pages", __name__)
@@ -39,12 +39,17 @@ def home() -> str:
     s = site()
     lang = reader_language()
     counts = s.manifest["stats"]["classes"]
+    chosen = chosen_language()
     entries = [
-        (s.label(_rebase(c), lang), url_for("pages.class_list", curie=s.curie(_rebase(c))), counts.get(_rebase(c), 0))
+        (
+            s.label(_rebase(c), lang),
+            url_for("pages.class_list", curie=s.curie(_rebase(c)), lang=chosen),
+            counts.get(_rebase(c), 0),
+        )
         for c in HOME_CLASSES
     ]
     by_class = sorted(
-        ((s.label(c, lang), url_for("pages.class_list", curie=s.curie(c)), n) for c, n in counts.items()),
+        ((s.label(c, lang), url_for("pages.class_list", curie=s.curie(c), lang=chosen), n) for c, n in counts.items()),
         key=lambda row: -row[2],
     )
     return render_template(
@@ -63,7 +68,7 @@ def classes() -> str:
     lang = reader_language()
     rows = sorted(
         (
-            (s.label(c, lang), url_for("pages.class_list", curie=s.curie(c)), n, s.curie(c))
+            (s.label(c, lang), url_for("pages.class_list", curie=s.curie(c), lang=chosen_language()), n, s.curie(c))
             for c, n in s.manifest["stats"]["classes"].items()
         ),
         key=lambda r: fold(r[0]),
