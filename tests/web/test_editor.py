@@ -109,3 +109,22 @@ def test_results_can_be_downloaded(live: LiveServer, browser) -> None:  # type: 
     browser.find_element(By.CSS_SELECTOR, "button.example[data-name='labs-by-kind']").click()
     _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr table td"))
     assert browser.find_elements(By.CSS_SELECTOR, ".yasr .yasr_downloadIcon, .yasr [title*='ownload']")
+
+
+def test_front_end_files_are_served_from_a_relative_project_dir(real_settings, built, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """``labgraph serve`` run in the checkout has project_dir "."; Flask would look for a relative
+    folder under the package, and the editor and the API docs came without their scripts."""
+    from pathlib import Path
+
+    from ..conftest import _wait_ready
+
+    monkeypatch.chdir(ROOT)
+    server = LiveServer(real_settings.replace(project_dir=Path(".")))
+    try:
+        _wait_ready(server.url)
+        for path in ("/vendor/yasgui/yasgui.min.js", "/vendor/swagger-ui/swagger-ui-bundle.js"):
+            response = requests.get(server.url + path, timeout=10)
+            assert response.status_code == 200, path
+            assert response.headers["Content-Type"].startswith(("text/javascript", "application/javascript"))
+    finally:
+        server.close()
