@@ -13,6 +13,7 @@ within milliseconds whatever the size of the release.
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import os
 import queue
@@ -26,8 +27,11 @@ from multiprocessing.connection import Connection
 from labgraph.store.base import QueryCrashed, QueryFailed, QueryTimeout, TooBusy
 from labgraph.store.worker import FORK, Job, LoadSpec, Outcome, in_memory, serve
 
+log = logging.getLogger("labgraph.store.pool")
+
 START_TIMEOUT_S = 600.0
 FORK_TIMEOUT_S = 30.0
+CLOSE_WAIT_S = 10.0
 
 
 class ForkRefused(Exception):
@@ -35,15 +39,32 @@ class ForkRefused(Exception):
 
 
 class _Worker:
-    """A worker process, known by its pid: it may be a child of another worker, not of this one."""
+    """A worker process, known by its pid: it may be a child of another worker, not of this one.
+
+    One thread at a time talks to it, holding ``lock`` (a query, a fork, its start). ``kill``
+    takes that lock to close the pipe, after its signal has ended the exchange under way: a
+    descriptor closed while another thread reads or writes it goes to the next file the process
+    opens, and the two threads closing one Connection raised EBADF (issue 23)."""
 
     def __init__(self, pid: int, conn: Connection) -> None:
         self.pid = pid
         self.conn = conn
+        self.lock = threading.Lock()
+        self._killing = threading.Lock()
+        self._killed = False
         # Registered once: Connection.poll builds and registers a new selector at every call,
         # which is a good part of a short query's round trip.
         self._poller = select.poll()
         self._poller.register(conn.fileno(), select.POLLIN)
+
+    def ask(self, job: Job, timeout_s: float) -> tuple[str, object] | None:
+        """Send a job and return the answer, or None if there is none within ``timeout_s``;
+        EOFError or OSError when the worker dies first."""
+        with self.lock:
+            self.conn.send(job)
+            if not self.answered(timeout_s):
+                return None
+            return self.conn.recv()  # type: ignore[no-any-return]
 
     def answered(self, timeout_s: float) -> bool:
         """Whether the worker has answered (or closed its pipe) within ``timeout_s``."""
@@ -61,29 +82,39 @@ class _Worker:
             return True
 
     def kill(self) -> None:
-        """Kill the worker and wait (briefly) until it is gone, as joining a child would."""
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGKILL)
-        self.conn.close()
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            # A worker whose parent worker died is adopted by PID 1 (an init reaps it; a server
-            # that runs as PID 1 in a container must reap it itself).
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(self.pid, os.WNOHANG)
-            if not self.is_alive():
+        """Kill the worker and wait (briefly) until it is gone, as joining a child would.
+
+        Idempotent, and safe from several threads at once: the first call signals (once, so a
+        number the kernel has given to another process since is not signalled), the others wait
+        until it is done."""
+        with self._killing:
+            if self._killed:
                 return
-            time.sleep(0.001)
+            self._killed = True
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            with self.lock:  # an exchange under way ends with the process
+                self.conn.close()
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                # A worker whose parent worker died is adopted by PID 1 (an init reaps it; a server
+                # that runs as PID 1 in a container must reap it itself).
+                with contextlib.suppress(ChildProcessError):
+                    os.waitpid(self.pid, os.WNOHANG)
+                if not self.is_alive():
+                    return
+                time.sleep(0.001)
 
     def fork(self) -> tuple[int, Connection]:
         """Have this (idle) worker fork another; its pid and the pool's end of its pipe."""
         ours, theirs = multiprocessing.Pipe()
         try:
-            self.conn.send(FORK)
-            reduction.send_handle(self.conn, theirs.fileno(), self.pid)
-            if not self.answered(FORK_TIMEOUT_S):
-                raise OSError("the worker did not answer")
-            status, detail = self.conn.recv()
+            with self.lock:
+                self.conn.send(FORK)
+                reduction.send_handle(self.conn, theirs.fileno(), self.pid)
+                if not self.answered(FORK_TIMEOUT_S):
+                    raise OSError("the worker did not answer")
+                status, detail = self.conn.recv()
             if status != "forked":
                 raise ForkRefused(str(detail))
         except BaseException:
@@ -108,6 +139,9 @@ class WorkerPool:
         self._forking = in_memory(spec)
         self._start_lock = threading.Lock()  # one new worker at a time: the next forks from it
         self._closed = False
+        self._closing = threading.Lock()
+        self._starting: set[_Worker] = set()  # started, not ready yet: close() stops them too
+        self._starters: set[threading.Thread] = set()
         self.failures: list[str] = []
         for _ in range(size):
             self._replace()
@@ -120,15 +154,15 @@ class WorkerPool:
                 f"all {self._size} query workers are busy; retry shortly (query_workers, worker_wait_s)"
             ) from None
         try:
-            worker.conn.send(job)
-            if not worker.answered(timeout_s):
-                self._discard(worker)
-                raise QueryTimeout(f"the query ran longer than {timeout_s:g} s and was stopped (query_timeout_s)")
-            status, payload = worker.conn.recv()
-        except (EOFError, OSError, BrokenPipeError) as exc:
+            answer = worker.ask(job, timeout_s)
+        except (EOFError, OSError) as exc:
             self._discard(worker)
             raise QueryCrashed("the query worker died while running this query; it has been replaced") from exc
+        if answer is None:
+            self._discard(worker)
+            raise QueryTimeout(f"the query ran longer than {timeout_s:g} s and was stopped (query_timeout_s)")
         self._idle.put(worker)
+        status, payload = answer
         if status == "ok":
             return payload  # type: ignore[no-any-return]
         if status == "syntax":
@@ -151,20 +185,35 @@ class WorkerPool:
 
     def close(self, drain_s: float = 0.0) -> None:
         """Stop every worker; with ``drain_s``, first let the queries under way finish (up to
-        that long): a worker is only taken back once it is idle."""
-        with self._lock:
-            self._closed = True
-            workers = list(self._all)
-        deadline = time.monotonic() + drain_s
-        idle = 0
-        while idle < len(workers) and drain_s > 0:
-            try:
-                self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                break
-            idle += 1
-        for worker in workers:
-            worker.kill()
+        that long): a worker is only taken back once it is idle.
+
+        Workers still starting are stopped too, and close returns once the threads that start
+        workers have ended, so no process of the pool outlives it. A second call (or one made
+        meanwhile) waits for the first and does nothing more."""
+        with self._closing:
+            with self._lock:
+                if self._closed:
+                    return
+                self._closed = True
+                workers = list(self._all)
+                starting = list(self._starting)
+            deadline = time.monotonic() + drain_s
+            idle = 0
+            while idle < len(workers) and drain_s > 0:
+                try:
+                    self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+                except queue.Empty:
+                    break
+                idle += 1
+            for worker in workers + starting:
+                worker.kill()
+            deadline = time.monotonic() + CLOSE_WAIT_S
+            while time.monotonic() < deadline:
+                with self._lock:
+                    threads = [t for t in self._starters if t is not threading.current_thread()]
+                if not threads:
+                    break
+                threads[0].join(timeout=max(0.0, deadline - time.monotonic()))
 
     def pids(self) -> list[int]:
         """The live workers' process ids (for operators' tools and tests)."""
@@ -178,9 +227,22 @@ class WorkerPool:
         self._replace()
 
     def _replace(self) -> None:
-        threading.Thread(target=self._start_one, name="labgraph-worker-start", daemon=True).start()
+        thread = threading.Thread(target=self._start_one, name="labgraph-worker-start", daemon=True)
+        with self._lock:  # started before close() can see it: a thread not yet started cannot be joined
+            self._starters.add(thread)
+            thread.start()
 
     def _start_one(self) -> None:
+        try:
+            self._start()
+        except Exception as exc:  # noqa: BLE001 - said and recorded, not left for wait_ready to time out on
+            log.exception("starting a query worker failed")
+            self.failures.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            with self._lock:
+                self._starters.discard(threading.current_thread())
+
+    def _start(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT_S
         with self._start_lock:
             while not self._closed and time.monotonic() < deadline:
@@ -200,6 +262,8 @@ class WorkerPool:
                     self.failures.append(str(exc))
                     return
                 except (OSError, EOFError):
+                    if self._closed:
+                        return
                     self._discard(parent)
                     continue
                 self._idle.put(parent)
@@ -212,6 +276,8 @@ class WorkerPool:
         process = self._context.Process(target=serve, args=(child, self._spec), daemon=True)
         with self._lock:
             if self._closed:
+                parent.close()
+                child.close()
                 return
             process.start()
         child.close()
@@ -219,22 +285,33 @@ class WorkerPool:
         self._welcome(_Worker(process.pid, parent), START_TIMEOUT_S)
 
     def _welcome(self, worker: _Worker, timeout_s: float = FORK_TIMEOUT_S) -> None:
-        """Wait for the new worker's first word, then give it queries."""
-        if not worker.answered(timeout_s):
-            worker.kill()
-            self.failures.append("a query worker did not start in time")
-            return
-        try:
-            status, detail = worker.conn.recv()
-        except EOFError:
-            status, detail = "failed", "the worker exited while opening the data"
-        if status != "ready":
-            worker.kill()
-            self.failures.append(str(detail))
-            return
+        """Wait for the new worker's first word, then give it queries. Until then the worker is
+        one that :meth:`close` stops too."""
         with self._lock:
-            if self._closed:
-                worker.kill()
-                return
-            self._all.add(worker)
+            closed = self._closed
+            if not closed:
+                self._starting.add(worker)
+        if closed:
+            worker.kill()
+            return
+        with worker.lock:
+            if worker.conn.closed:  # stopped by close() meanwhile
+                status, detail = "stopped", ""
+            elif not worker.answered(timeout_s):
+                status, detail = "failed", "a query worker did not start in time"
+            else:
+                try:
+                    status, detail = worker.conn.recv()
+                except (EOFError, OSError):
+                    status, detail = "failed", "the worker exited while opening the data"
+        with self._lock:
+            self._starting.discard(worker)
+            closed = self._closed
+            if status == "ready" and not closed:
+                self._all.add(worker)
+        if status != "ready" or closed:
+            worker.kill()
+            if status == "failed" and not closed:
+                self.failures.append(str(detail))
+            return
         self._idle.put(worker)
