@@ -1,6 +1,6 @@
 """The query worker pool: one worker loads the release, the others are forked from an idle one
 (at start and when one is killed at a deadline), every process is gone when the pool closes
-(however the close meets the starts)."""
+(however the close meets the starts), and a query whose worker dies runs once more."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ import pytest
 from labgraph.store.base import QueryCrashed, QueryTimeout
 from labgraph.store.pool import WorkerPool
 from labgraph.store.worker import Job, LoadSpec
+
+from .killing import SIDE, SLOW, death_lines, kill_running
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 HEAVY_DEFAULT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -269,6 +271,97 @@ def test_closing_while_workers_start_and_fork_is_safe_and_idempotent(
 
 
 # ----------------------------------------------------------------------------- workers that die
+
+def test_a_query_whose_worker_is_killed_runs_again_and_is_answered(
+    tiny_release: Path, pool_of: PoolOf, caplog: pytest.LogCaptureFixture
+) -> None:
+    from labgraph.store.faults import query_label
+
+    caplog.set_level("INFO", logger="labgraph")
+    pool = pool_of(tiny_release, 2)
+    pool.wait_ready(30)
+    killer, killed = kill_running(pool, 1)
+    outcome = pool.run(job(SLOW), timeout_s=30, wait_s=10)
+    killer.join(timeout=5)
+    assert number(outcome.body) == SIDE**3
+    assert len(killed) == 1 and not alive(killed[0])
+    [line] = death_lines(caplog, 1)
+    assert line.startswith(f"query worker {killed[0]} died running {query_label(SLOW)}; the query runs again")
+    assert f"({len(SLOW)} bytes)" in line
+    assert "signal SIGKILL" in line or "signal or exit code unknown" in line  # loaded, or forked
+    assert not any("VALUES" in r.getMessage() for r in caplog.records)  # never the query itself
+    pool.wait_ready(10)
+    assert pool.restarts == 1 and len(pool.pids()) == 2
+
+
+def test_a_worker_stopped_by_a_signal_is_named_with_it_and_the_query_answered(
+    tiny_release: Path, pool_of: PoolOf, caplog: pytest.LogCaptureFixture
+) -> None:
+    """With one worker, it is the one that read the release (the fork server's child), whose exit
+    status the pool learns; its replacement reads the release again."""
+    import signal
+
+    pool = pool_of(tiny_release, 1)
+    pool.wait_ready(30)
+    killer, killed = kill_running(pool, 1, signal.SIGTERM)
+    assert number(pool.run(job(SLOW), timeout_s=30, wait_s=10).body) == SIDE**3
+    killer.join(timeout=5)
+    [line] = death_lines(caplog, 1)
+    assert line.startswith(f"query worker {killed[0]} died running query ") and "(signal SIGTERM)" in line
+
+
+def test_a_query_that_kills_both_its_workers_is_answered_503_and_not_run_a_third_time(
+    tiny_release: Path, pool_of: PoolOf, caplog: pytest.LogCaptureFixture
+) -> None:
+    from labgraph.store.base import QueryCrashedTwice
+
+    pool = pool_of(tiny_release, 2)
+    pool.wait_ready(30)
+    killer, killed = kill_running(pool, 2)
+    with pytest.raises(QueryCrashedTwice, match="crashed the query engine twice"):
+        pool.run(job(SLOW), timeout_s=30, wait_s=10)
+    killer.join(timeout=5)
+    assert len(killed) == 2
+    first, second = death_lines(caplog, 2)
+    assert f"query worker {killed[0]} died running query" in first and "runs again" in first
+    assert f"query worker {killed[1]} died running query" in second and "second time" in second
+    pool.wait_ready(10)
+    assert pool.restarts == 2
+    time.sleep(0.3)  # a third run would be busy by now
+    assert len({w.pid for w in list(pool._idle.queue)}) == 2
+    assert count(pool) == 1
+
+
+def test_a_query_stopped_at_its_deadline_is_not_run_again(
+    tiny_release: Path, pool_of: PoolOf, caplog: pytest.LogCaptureFixture
+) -> None:
+    pool = pool_of(tiny_release, 2)
+    pool.wait_ready(30)
+    with pytest.raises(QueryTimeout, match="query_timeout_s"):
+        pool.run(job(SLOW), timeout_s=0.1, wait_s=10)
+    [line] = death_lines(caplog, 1)
+    assert "stopped at the deadline (query_timeout_s = 0.1 s)" in line
+    pool.wait_ready(10)
+    assert pool.restarts == 1
+
+
+def test_workers_killed_while_idle_cost_no_query(tiny_release: Path, pool_of: PoolOf) -> None:
+    """Both idle workers killed at once: the query's first worker is dead, and the other one is
+    still dying (its pipe open for a few ms) when the query would run again on it; the retry skips
+    it and waits for a new worker."""
+    import os
+    import signal
+
+    pool = pool_of(tiny_release, 2)
+    for attempt in range(5):
+        pool.wait_ready(30)
+        pids = pool.pids()
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
+        assert count(pool) == 1, attempt
+    pool.wait_ready(30)
+    assert pool.restarts == 10
+
 
 def test_a_start_that_fails_unexpectedly_is_reported_at_once(tiny_release: Path) -> None:
     """A start thread that raised used to die silently, and wait_ready waited its whole timeout;
