@@ -18,7 +18,7 @@ from labgraph.config import Settings
 from labgraph.graph.build import BuildResult
 
 from ..conftest import LiveServer, _wait_ready
-from ..store.killing import SIDE, SLOW, death_lines, kill_running
+from ..store.killing import SIDE, SLOW, death_lines, with_kills
 
 JSON = {"Accept": "application/sparql-results+json"}
 
@@ -39,12 +39,9 @@ def test_a_query_whose_worker_is_killed_is_answered(server: LiveServer, caplog: 
     pool = server.store._pool
     pool.wait_ready(30)
     before = server.store.worker_restarts
-    killer, killed = kill_running(pool, 1)
-    response = sparql(server, SLOW)
-    killer.join(timeout=5)
+    response, killed = with_kills(pool, 1, lambda: sparql(server, SLOW))
     assert response.status_code == 200, response.text
     assert response.json()["results"]["bindings"][0]["n"]["value"] == str(SIDE**3)
-    assert len(killed) == 1
     [line] = death_lines(caplog, 1)
     assert line.startswith(f"query worker {killed[0]} died running query ") and "runs again" in line
     assert not [r for r in caplog.records if r.name == "labgraph.web"]  # no 5xx
@@ -57,9 +54,7 @@ def test_a_query_that_kills_both_its_workers_is_answered_503_and_logged(
 ) -> None:
     pool = server.store._pool
     pool.wait_ready(30)
-    killer, killed = kill_running(pool, 2)
-    response = sparql(server, SLOW)
-    killer.join(timeout=5)
+    response, killed = with_kills(pool, 2, lambda: sparql(server, SLOW))
     assert response.status_code == 503
     assert "crashed the query engine twice" in response.json()["error"]["message"]
     assert response.headers["Retry-After"] == "1"
@@ -95,7 +90,9 @@ MIX = [  # (what, path, params, headers, expected status)
 
 def test_killing_every_worker_under_load_costs_no_request(server: LiveServer) -> None:
     """In the style of test_live: clients send a mix of requests while the test kills both query
-    workers, twice; every request gets the answer it would have got anyway."""
+    workers, twice; every request gets the answer it would have got anyway. The second round comes
+    once the pool has recovered from the first: a query whose retry is killed too is answered 503,
+    as one that crashes the engine twice (on a loaded machine, recovering takes a second or so)."""
     pool = server.store._pool
     pool.wait_ready(30)
     before = server.store.worker_restarts
@@ -117,19 +114,22 @@ def test_killing_every_worker_under_load_costs_no_request(server: LiveServer) ->
     threads = [threading.Thread(target=client, args=(n,)) for n in range(6)]
     for thread in threads:
         thread.start()
-    killed = 0
-    for pause in (0.7, 0.9):
-        time.sleep(pause)
+    killed: set[int] = set()
+    for _ in range(2):
+        time.sleep(0.7)
         for pid in pool.pids():
             os.kill(pid, signal.SIGKILL)
-            killed += 1
-    time.sleep(1.0)
+            killed.add(pid)
+        deadline = time.monotonic() + 30  # until the pool has found them dead and replaced them
+        while (killed & set(pool.pids()) or len(pool.pids()) < 2) and time.monotonic() < deadline:
+            time.sleep(0.02)
+    time.sleep(0.7)
     stop.set()
     for thread in threads:
         thread.join(timeout=60)
     wrong = Counter((what, got) for what, expected, got in answers if got != expected)
     assert not wrong, f"{wrong} among {len(answers)} answers"
-    assert len(answers) > 50
+    assert len(answers) > 20
     assert all(len(values) == 1 for values in counts.values()), counts  # the same answer throughout
     pool.wait_ready(10)
-    assert server.store.worker_restarts == before + killed
+    assert server.store.worker_restarts == before + len(killed)

@@ -8,6 +8,9 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,38 +18,66 @@ SIDE = 140  # SLOW counts SIDE**3 rows: about half a second, time enough to kill
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?a {{ {v} }} VALUES ?b {{ {v} }} VALUES ?c {{ {v} }} }}".format(
     v=" ".join(str(i) for i in range(SIDE))
 )
+_TICK_S = 1 / os.sysconf("SC_CLK_TCK")
 
 
-def busy_for(pool, seconds: float, spared: set[int], timeout_s: float = 20) -> int:  # type: ignore[no-untyped-def]
-    """The worker that has been running a query for ``seconds`` (a worker forking another is busy
-    for milliseconds only), in the pool's own view: not in its idle queue."""
-    since: dict[int, float] = {}
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        idle = {w.pid for w in list(pool._idle.queue)}
-        busy = {w.pid for w in list(pool._all)} - idle - spared
-        now = time.monotonic()
-        since = {pid: since.get(pid, now) for pid in busy}
-        for pid, first in since.items():
-            if now - first >= seconds:
-                return pid
-        time.sleep(0.01)
-    raise AssertionError("no worker ran the query")
+def cpu_s(pid: int) -> float | None:
+    """CPU time the process has used (user and system), or None once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) * _TICK_S
 
 
-def kill_running(pool, times: int, sig: int = signal.SIGKILL) -> tuple[threading.Thread, list[int]]:  # type: ignore[no-untyped-def]
-    """A thread that kills the worker running the query, ``times`` times (the retry's too)."""
-    killed: list[int] = []
+class Killer:
+    """Kills the worker that runs a query, ``times`` times (the retry's too), from a thread.
 
-    def killer() -> None:
-        for _ in range(times):
-            pid = busy_for(pool, 0.15, set(killed))
-            os.kill(pid, sig)
-            killed.append(pid)
+    The worker running the query is the one using CPU: it is killed once it has used ``busy_s``
+    since the killer first saw it (an idle worker uses none, a worker forking another a few ms).
+    Leaving the ``with`` block stops the thread, so that it kills nothing in a later test."""
 
-    thread = threading.Thread(target=killer, daemon=True)
-    thread.start()
-    return thread, killed
+    def __init__(self, pool: Any, times: int, sig: int = signal.SIGKILL, busy_s: float = 0.05) -> None:
+        self.pool, self.times, self.sig, self.busy_s = pool, times, sig, busy_s
+        self.killed: list[int] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> Killer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        seen: dict[int, float] = {}
+        while not self._stop.is_set() and len(self.killed) < self.times:
+            for pid in self.pool.pids():
+                used = cpu_s(pid)
+                if pid in self.killed or used is None:
+                    continue
+                if used - seen.setdefault(pid, used) >= self.busy_s:
+                    os.kill(pid, self.sig)
+                    self.killed.append(pid)
+            time.sleep(0.005)
+
+
+def with_kills(pool: Any, times: int, send: Callable[[], Any], sig: int = signal.SIGKILL) -> tuple[Any, list[int]]:
+    """``send()``'s result (or the exception it raised) with the workers killed meanwhile; tried
+    again, up to three times, when the query ended before the kills (a loaded machine may run
+    the killer late)."""
+    for _ in range(3):
+        with Killer(pool, times, sig) as killer:
+            try:
+                result: Any = send()
+            except Exception as exc:  # noqa: BLE001 - the caller checks what it expects
+                result = exc
+        if len(killer.killed) == times:
+            return result, killer.killed
+        pool.wait_ready(30)
+    raise AssertionError(f"the query ended before {times} kill(s), three times")
 
 
 def death_lines(caplog: pytest.LogCaptureFixture, count: int, timeout_s: float = 10) -> list[str]:

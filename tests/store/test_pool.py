@@ -16,7 +16,7 @@ from labgraph.store.base import QueryCrashed, QueryTimeout
 from labgraph.store.pool import WorkerPool
 from labgraph.store.worker import Job, LoadSpec
 
-from .killing import SIDE, SLOW, death_lines, kill_running
+from .killing import SIDE, SLOW, death_lines, with_kills
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 HEAVY_DEFAULT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -280,11 +280,9 @@ def test_a_query_whose_worker_is_killed_runs_again_and_is_answered(
     caplog.set_level("INFO", logger="labgraph")
     pool = pool_of(tiny_release, 2)
     pool.wait_ready(30)
-    killer, killed = kill_running(pool, 1)
-    outcome = pool.run(job(SLOW), timeout_s=30, wait_s=10)
-    killer.join(timeout=5)
+    outcome, killed = with_kills(pool, 1, lambda: pool.run(job(SLOW), timeout_s=30, wait_s=10))
     assert number(outcome.body) == SIDE**3
-    assert len(killed) == 1 and not alive(killed[0])
+    assert not alive(killed[0])
     [line] = death_lines(caplog, 1)
     assert line.startswith(f"query worker {killed[0]} died running {query_label(SLOW)}; the query runs again")
     assert f"({len(SLOW)} bytes)" in line
@@ -303,9 +301,8 @@ def test_a_worker_stopped_by_a_signal_is_named_with_it_and_the_query_answered(
 
     pool = pool_of(tiny_release, 1)
     pool.wait_ready(30)
-    killer, killed = kill_running(pool, 1, signal.SIGTERM)
-    assert number(pool.run(job(SLOW), timeout_s=30, wait_s=10).body) == SIDE**3
-    killer.join(timeout=5)
+    outcome, killed = with_kills(pool, 1, lambda: pool.run(job(SLOW), timeout_s=30, wait_s=10), signal.SIGTERM)
+    assert number(outcome.body) == SIDE**3
     [line] = death_lines(caplog, 1)
     assert line.startswith(f"query worker {killed[0]} died running query ") and "(signal SIGTERM)" in line
 
@@ -317,11 +314,9 @@ def test_a_query_that_kills_both_its_workers_is_answered_503_and_not_run_a_third
 
     pool = pool_of(tiny_release, 2)
     pool.wait_ready(30)
-    killer, killed = kill_running(pool, 2)
-    with pytest.raises(QueryCrashedTwice, match="crashed the query engine twice"):
-        pool.run(job(SLOW), timeout_s=30, wait_s=10)
-    killer.join(timeout=5)
-    assert len(killed) == 2
+    crashed, killed = with_kills(pool, 2, lambda: pool.run(job(SLOW), timeout_s=30, wait_s=10))
+    assert isinstance(crashed, QueryCrashedTwice), crashed
+    assert "crashed the query engine twice" in str(crashed)
     first, second = death_lines(caplog, 2)
     assert f"query worker {killed[0]} died running query" in first and "runs again" in first
     assert f"query worker {killed[1]} died running query" in second and "second time" in second
