@@ -107,3 +107,21 @@ def test_head_to_head_verdict_is_the_median_of_per_round_ratios() -> None:
     assert result["versus"]["oxigraph-server"]["rounds_faster"] == 3
     # The per-query medians agree with the rounds here: 1 ms and 2 ms against 2 ms and 4 ms.
     assert best["ratio_of_medians"] == 0.5
+
+
+def test_fault_run_kills_the_workers_of_a_real_server_and_counts_every_answer(
+    real_settings, built, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    """benchmarks/faults.py (issue 18), shortened: every request gets its expected status."""
+    figures = tmp_path / "faults.json"
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "faults.py"), "--duration", "2.5", "--kill-at", "1", "--clients", "3",
+         "--build-dir", str(real_settings.build_dir), "--json", str(figures)],
+        capture_output=True, text=True, timeout=180, cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    record = json.loads(figures.read_text("utf-8"))
+    assert record["unexpected"] == [] and record["requests"] > 20
+    [kill] = record["kills"]
+    assert len(kill["pids"]) == 2  # the default two query workers
+    assert set(record["statuses"]["bad-syntax"]) == {"400"}

@@ -23,6 +23,7 @@
           │    └── RemoteTimeout  the remote server did not answer in time
           ├── TooBusy             every query worker stayed busy for worker_wait_s
           ├── QueryCrashed        the engine died running the query
+          │    └── QueryCrashedTwice  and again when run a second time, on another worker
           └── StoreUnavailable    a remote store cannot be reached or answered badly
                └── RemoteLimit    a limit of the remote server's own configuration
                     └── RemoteSortLimit
@@ -181,6 +182,11 @@ class TooBusy(StoreError):
 
 class QueryCrashed(StoreError):
     """The engine's process died while running the query."""
+
+
+class QueryCrashedTwice(QueryCrashed):
+    """The query's worker died on its first run and on its second, on another worker: the query
+    itself kills the engine (a worker killed from outside costs a query one retry, not this)."""
 
 
 class StoreUnavailable(StoreError):

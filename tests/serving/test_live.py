@@ -7,6 +7,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 import requests
 from werkzeug.test import Client
 
@@ -31,7 +32,10 @@ def count_over_http(url: str) -> tuple[int, int | None]:
     return 200, int(response.json()["results"]["bindings"][0]["n"]["value"])
 
 
-def test_queries_during_a_rebuild_see_the_old_or_the_new_graph_and_never_fail(project_settings: Settings) -> None:
+def test_queries_during_a_rebuild_see_the_old_or_the_new_graph_and_never_fail(
+    project_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="labgraph.live")
     run_build(project_settings)
     settings = project_settings.replace(reload_interval_s=0.2)
     server = LiveServer(settings)
@@ -78,6 +82,10 @@ def test_queries_during_a_rebuild_see_the_old_or_the_new_graph_and_never_fail(pr
     assert {n for sent, _, n in answers if sent > switched_at} == {old + 1}
     # The old release's query processes were stopped once its last request had finished.
     assert all(not process.is_alive() for process in old_workers)
+    # The switch is one log line.
+    assert [m for m in caplog.messages if m.startswith("now serving release")] == [
+        f"now serving release {current_release(settings)} (was {first_release})"
+    ]
 
 
 def test_a_release_that_cannot_be_opened_is_skipped_and_the_old_one_keeps_serving(

@@ -92,10 +92,24 @@ def test_load_switches_to_another_release(store: Store, built: BuildResult, seco
 
 
 def test_embedded_load_stops_the_previous_workers_and_a_failed_load_changes_nothing(
-    real_settings: Settings, built: BuildResult, second_release: Path, tmp_path: Path
+    real_settings: Settings,
+    built: BuildResult,
+    second_release: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    from labgraph.store.base import QueryTimeout
+    from labgraph.store.worker import Job
+
+    from .killing import SLOW
+
+    caplog.set_level("INFO", logger="labgraph")
     store = EmbeddedStore(real_settings.replace(query_workers=2), built.release)
     try:
+        store._pool.wait_ready()
+        slow = Job(SLOW, "text/tab-separated-values", (), (), 10, True, True)
+        with pytest.raises(QueryTimeout):  # one worker replaced: still counted after the switch
+            store._pool.run(slow, timeout_s=0.05, wait_s=5)
         store._pool.wait_ready()
         old_workers = list(store._pool._all)
         with pytest.raises(LabgraphError, match="is not a labgraph release"):
@@ -105,6 +119,8 @@ def test_embedded_load_stops_the_previous_workers_and_a_failed_load_changes_noth
         store.load(second_release)
         assert all(not p.is_alive() for p in old_workers)
         assert answer(store, ASK_CHANGED)["boolean"] is True
+        assert f"the store now answers from release {second_release} (was {built.release})" in caplog.messages
+        assert store.worker_restarts == 1
     finally:
         store.close()
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from labgraph.errors import (
     QueryCrashed,
+    QueryCrashedTwice,
     QueryFailed,
     QueryRejected,
     QueryTimeout,
@@ -34,6 +35,7 @@ __all__ = [
     "inspect",
     "Loaded",
     "QueryCrashed",
+    "QueryCrashedTwice",
     "QueryFailed",
     "QueryRejected",
     "QueryRequest",

@@ -7,6 +7,7 @@ pool, under the same policy and limits as any other backend.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,12 +25,15 @@ from labgraph.store.formats import QUAD_TYPES, RDF_FORMATS, RESULTS_FORMATS
 from labgraph.store.pool import WorkerPool
 from labgraph.store.worker import Job, LoadSpec, open_store
 
+log = logging.getLogger("labgraph.store.embedded")
+
 
 class EmbeddedStore:
     def __init__(self, settings: Settings, release: Path, extra_files: tuple[Path, ...] = ()) -> None:
         self.settings = settings
         self.prefixes = settings.vocab.prefixes
         self._extra_files = tuple(extra_files)
+        self._restarts_before = 0  # query workers replaced by the pools of earlier releases
         self._use(release, *self._open(release))
 
     def _open(self, release: Path) -> tuple[dict[str, Any], ox.Store, WorkerPool]:
@@ -138,15 +142,23 @@ class EmbeddedStore:
         except Exception:
             pool.close()
             raise
-        previous = self._pool
+        previous, was = self._pool, self.release
         self._use(release, manifest, local, pool)
+        log.info("the store now answers from release %s (was %s)", release, was)
         previous.close(drain_s=self.settings.query_timeout_s)
+        self._restarts_before += previous.restarts
         graphs = self.count("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g {} }")
         default = self.count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")  # counted by the engine
         return Loaded(graphs, len(self._local) - default, default)
 
     def wait_ready(self) -> None:
         self._pool.wait_ready()
+
+    @property
+    def worker_restarts(self) -> int:
+        """Query workers replaced since the store opened (died, or stopped at a deadline), for
+        operators and a metrics endpoint; each death is also logged (``labgraph.store.pool``)."""
+        return self._restarts_before + self._pool.restarts
 
     def statistics(self) -> stats.Stats:
         def select(query: str) -> list[dict[str, str]]:

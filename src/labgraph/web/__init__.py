@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 from flask_compress import Compress
 from flask_cors import CORS
 from werkzeug.exceptions import HTTPException
@@ -108,6 +108,20 @@ def create_app(settings: Settings, store: Store, release: Path) -> Flask:
         if "ETag" not in response.headers:
             response.add_etag()
         return response.make_conditional(request)
+
+    @app.after_request
+    def log_server_errors(response: Response) -> Response:
+        """One line per 5xx answer, so that an operator sees what failed and when: the method, the
+        path and the message, never the query string (it carries the query and its parameters)."""
+        if response.status_code >= 500:
+            log.warning(
+                "%s %s answered %d: %s",
+                request.method,
+                request.path,
+                response.status_code,
+                g.get("labgraph_error", "(no message)"),
+            )
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 from html import escape
 
-from flask import Request, Response, render_template
+from flask import Request, Response, g, render_template
 
 from labgraph.errors import (
     CatalogueError,
     LabgraphError,
     ProtocolError,
     QueryCrashed,
+    QueryCrashedTwice,
     QueryForbidden,
     QueryTimeout,
     QueryTooLarge,
@@ -73,6 +74,7 @@ STATUSES: list[tuple[type[LabgraphError], int]] = [
     (RemoteTimeout, 504),
     (QueryTimeout, 503),
     (TooBusy, 503),
+    (QueryCrashedTwice, 503),  # the query kills the engine: not the server's fault, nor for ever
     (QueryCrashed, 500),
     (StoreUnavailable, 502),
 ]
@@ -102,6 +104,7 @@ def error_response(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """``media_type`` forces the representation (e.g. the one a data URL stands for)."""
+    g.labgraph_error = message  # for the log line of a 5xx answer (create_app's log_server_errors)
     chosen = media_type or request.accept_mimetypes.best_match(_CHOICES, default="text/plain") or "text/plain"
     if "*/*" in str(request.accept_mimetypes) and len(request.accept_mimetypes) == 1 and media_type is None:
         chosen = "text/plain"
