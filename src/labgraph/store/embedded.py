@@ -14,6 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from labgraph import engine
 from labgraph.config import Settings
 from labgraph.dataset import stats
 from labgraph.errors import LabgraphError
@@ -103,22 +104,23 @@ class EmbeddedStore:
                 return None
             # Oxigraph's CONSTRUCT drops repeated triples, except those with a blank node: a
             # statement about a blank node made in two graphs would otherwise be written twice.
-            triples = dict.fromkeys(self._local.query(describe_query(iri, triples=True)))  # type: ignore[arg-type]
+            triples = dict.fromkeys(engine.triples(self._local, describe_query(iri, triples=True)))
             return Description(iri, [], [], serialize_triples(triples, media_type, self.prefixes))
-        rows = list(self._local.query(describe_query(iri)))
+        rows = list(engine.solutions(self._local, describe_query(iri)))
         if not any(r["s"] == node or r["o"] == node for r in rows):
             return None
         quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
         if media_type is not None:  # a data document: its bytes are all the caller needs
             return Description(iri, [], [], self._serialize(quads, media_type))
-        sources = [r["doc"].value for r in self._local.query(sources_query(iri))]
+        sources = [r["doc"].value for r in engine.solutions(self._local, sources_query(iri))]
         statements = [
-            Statement(term_of(q.subject), term_of(q.predicate), term_of(q.object), q.graph_name.value) for q in quads
+            Statement(term_of(q.subject), term_of(q.predicate), term_of(q.object), term_of(q.graph_name).value)
+            for q in quads
         ]
         return Description(iri, statements, sources, None)
 
     def select(self, sparql: str) -> list[dict[str, Term]]:
-        results = self._local.query(sparql)
+        results = engine.solutions(self._local, sparql)
         names = [v.value for v in results.variables]
         return [{n: term_of(row[n]) for n in names if row[n] is not None} for row in results]
 

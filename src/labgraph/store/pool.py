@@ -82,7 +82,8 @@ class _Worker:
             self.conn.send(job)
             if not self.answered(timeout_s):
                 return None
-            return self.conn.recv()  # type: ignore[no-any-return]
+            answer: tuple[str, object] = self.conn.recv()
+            return answer
 
     def usable(self) -> bool:
         """Whether an idle worker can take a query: it said nothing since its last answer (a dead
@@ -261,7 +262,8 @@ class WorkerPool:
         self._idle.put(worker)
         status, payload = answer
         if status == "ok":
-            return payload  # type: ignore[no-any-return]
+            assert isinstance(payload, Outcome)
+            return payload
         if status == "syntax":
             raise QueryFailed(f"syntax error: {payload}")
         raise QueryFailed(str(payload))

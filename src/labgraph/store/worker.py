@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from labgraph.engine import results_bytes, to_bytes
 from labgraph.store.documents import prefixes_for
 from labgraph.store.formats import RDF_FORMATS, RESULTS_FORMATS
 from labgraph.store.policy import cap_rows
@@ -156,31 +157,31 @@ def execute(store: ox.Store, job: Job, prefixes: dict[str, str] | None = None) -
     capped = not job.single_pass and job.select
     results = _run(store, job, cap_rows(job.text, job.max_rows + 1) if capped else job.text)
     if isinstance(results, ox.QueryBoolean):
-        return Outcome(results.serialize(format=RESULTS_FORMATS[job.media_type]), None, False, "boolean")
+        return Outcome(results_bytes(results, RESULTS_FORMATS[job.media_type]), None, False, "boolean")
     if isinstance(results, ox.QuerySolutions):
         fmt = RESULTS_FORMATS[job.media_type]
-        body = results.serialize(format=fmt)
+        body = results_bytes(results, fmt)
         if capped and exceeds(body, fmt, job.max_rows):
-            body = _run(store, job, cap_rows(job.text, job.max_rows)).serialize(format=fmt)
+            again = _run(store, job, cap_rows(job.text, job.max_rows))
+            assert isinstance(again, ox.QuerySolutions)  # the same query, with another LIMIT
+            body = results_bytes(again, fmt)
             return Outcome(body, job.max_rows, True, "solutions")
         return Outcome(body, exact_rows(body, fmt), False, "solutions")
     triples = list(islice(results, job.max_rows + 1))
     truncated = len(triples) > job.max_rows
     triples = triples[: job.max_rows]
-    body = ox.serialize(
-        triples, format=RDF_FORMATS[job.media_type], prefixes=prefixes_for(job.media_type, prefixes or {})
-    )
+    body = to_bytes(triples, RDF_FORMATS[job.media_type], prefixes=prefixes_for(job.media_type, prefixes or {}))
     return Outcome(body, len(triples), truncated, "graph")
 
 
-def _run(store: ox.Store, job: Job, text: str) -> ox.QueryResults:
+def _run(store: ox.Store, job: Job, text: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     try:
-        return store.query(text, **_dataset(job))
+        return store.query(text, **_dataset(job))  # type: ignore[arg-type]
     except SyntaxError:
         if text == job.text:
             raise
         # Report the error at its position in the client's own text, not in the capped one.
-        return store.query(job.text, **_dataset(job))
+        return store.query(job.text, **_dataset(job))  # type: ignore[arg-type]
 
 
 def exact_rows(body: bytes, fmt: ox.QueryResultsFormat) -> int | None:
@@ -206,7 +207,8 @@ def exceeds(body: bytes, fmt: ox.QueryResultsFormat, limit: int) -> bool:
     if (body.count(b"},{") + 1 if json else body.count(b"\n") - 1) <= limit:
         return False
     if json:
-        return sum(1 for _ in ox.parse_query_results(body, format=fmt)) > limit
+        parsed = ox.parse_query_results(body, format=fmt)
+        return isinstance(parsed, ox.QuerySolutions) and sum(1 for _ in parsed) > limit
     return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8"), newline=""))) - 1 > limit
 
 
