@@ -20,6 +20,7 @@ from labgraph.namespaces import SCHEMA
 from labgraph.store.base import Description, Statement, Term
 from labgraph.vocab import Vocabulary
 from labgraph.web.context import fold, site
+from labgraph.web.labs import card_view
 from labgraph.web.negotiation import EXTENSIONS
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -235,6 +236,7 @@ def render_resource(description: Description, lang: str, doc_stem: str) -> str:
         alternates=alternates,
         jsonld=jsonld,
         doc_stem=doc_stem,
+        card=card_view(iri, lang),  # the identity card (issue #15), None for other resources
     )
 
 
