@@ -148,14 +148,35 @@ def _move_people(store: Store, vocab: Vocabulary, found: dict[str, dict[str, dic
                 fields["people"][key] = fields["members"].pop(key)
 
 
+def _closure(edges: dict[str, set[str]], start: str) -> set[str]:
+    """Every node reachable from ``start`` (not itself), cycles allowed."""
+    seen: set[str] = set()
+    todo = list(edges.get(start, ()))
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo.extend(edges.get(node, ()))
+    seen.discard(start)
+    return seen
+
+
+def _edges(rows: list[dict[str, Term]], a: str, b: str) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        if a in row and b in row:
+            out[row[a].value].add(row[b].value)
+    return out
+
+
 def _add_ministries(store: Store, vocab: Vocabulary, found: dict[str, dict[str, dict[str, Value]]]) -> None:
-    hosts = [v.value for fields in found.values() for v in fields["host"].values() if v.iri]
-    above: dict[str, list[str]] = defaultdict(list)
-    for row in _select_batched(store, lambda b: queries.ministries(vocab, b), hosts):
-        above[row["host"].value].append(row["ministry"].value)
+    """The ministry each host belongs to through org:subOrganizationOf / org:unitOf (or the host
+    itself): derived, so its sources are those of the host."""
+    up = _edges(store.select(queries.host_edges(vocab)), "a", "b")
+    ministries = {row["m"].value for row in store.select(queries.ministries(vocab))}
     for fields in found.values():
         for host in list(fields["host"].values()):
-            for ministry in above.get(host.value, []):
+            for ministry in sorted(({host.value} | _closure(up, host.value)) & ministries):
                 value = fields["ministry"].setdefault(ministry, Value(ministry, True, about={"derivedFrom": []}))
                 if host.value not in value.about["derivedFrom"]:
                     value.about["derivedFrom"].append(host.value)
@@ -163,47 +184,34 @@ def _add_ministries(store: Store, vocab: Vocabulary, found: dict[str, dict[str, 
 
 
 def _add_territory_levels(store: Store, vocab: Vocabulary, found: dict[str, dict[str, dict[str, Value]]]) -> None:
-    places = [v.value for fields in found.values() for v in fields["territory"].values() if v.iri]
-    levels: dict[str, str] = {}
-    containing: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    rows = store.select(queries.place_edges(vocab))
     names = {"Commune": "commune", "Departement": "departement", "Region": "region"}
-    for row in _select_batched(store, lambda b: queries.territories(vocab, b), places):
-        t = row["t"].value
-        if "level" in row:
-            levels[t] = names[row["level"].value.rsplit("#", 1)[-1]]
-        if "up" in row:
-            level = names[row["upLevel"].value.rsplit("#", 1)[-1]]
-            if row["up"].value not in containing[t][level]:
-                containing[t][level].append(row["up"].value)
+    levels = {row["t"].value: names[row["level"].value.rsplit("#", 1)[-1]] for row in rows if "level" in row}
+    up = _edges(rows, "t", "up")
     for fields in found.values():
         for value in fields["territory"].values():
             value.about["level"] = levels.get(value.value, "other")
+            containing = _closure(up, value.value)
             for level in ("departement", "region"):
-                if containing[value.value].get(level):
-                    value.about[level] = sorted(containing[value.value][level])
+                within = sorted(t for t in containing if levels.get(t) == level)
+                if within:
+                    value.about[level] = within
 
 
 def _add_innovation_kinds(store: Store, vocab: Vocabulary, found: dict[str, dict[str, dict[str, Value]]]) -> None:
     """Kinds of innovation are the themes under (or equal to) theme:public-innovation; every
     concept value also records its broader concepts, which the filters match."""
     root = vocab.concept("theme", "public-innovation")
-    concepts = [
-        v.value
-        for fields in found.values()
-        for name in ("kind", "services", "methods", "themes", "audiences", "maturity")
-        for v in fields[name].values()
-        if v.iri
-    ]
-    up: dict[str, list[str]] = defaultdict(list)
-    for row in _select_batched(store, lambda b: queries.broader(vocab, b), concepts):
-        up[row["c"].value].append(row["b"].value)
+    edges = _edges(store.select(queries.broader_edges(vocab)), "c", "b")
+    names = ("kind", "services", "methods", "themes", "audiences", "maturity")
     for fields in found.values():
-        for name in ("kind", "services", "methods", "themes", "audiences", "maturity"):
+        for name in names:
             for value in fields[name].values():
-                if up.get(value.value):
-                    value.about["broader"] = sorted(up[value.value])
+                broader = _closure(edges, value.value)
+                if broader:
+                    value.about["broader"] = sorted(broader)
         for key, theme in fields["themes"].items():
-            if theme.value == root or root in up.get(theme.value, []):
+            if theme.value == root or root in theme.about.get("broader", []):
                 fields["innovationKinds"][key] = Value(
                     theme.value, True, sources=list(theme.sources), about=dict(theme.about)
                 )

@@ -87,32 +87,36 @@ def persons(vocab: Vocabulary, iris: list[str]) -> str:
     return _prologue(vocab) + "SELECT ?x WHERE { VALUES ?x { " + _iris(iris) + " } ?x a foaf:Person }"
 
 
-def ministries(vocab: Vocabulary, hosts: list[str]) -> str:
-    """The ministry each host belongs to, through org:subOrganizationOf / org:unitOf (or the
-    host itself): a derived field, whose sources are those of the host."""
+# Chains (a host's ministry, a territory's région, a concept's broader ones) are read one step
+# at a time and followed in Python: Virtuoso refuses a transitive path whose start is not bound
+# ("transitive start not given"), and the edges are few (one or two per resource).
+
+
+def host_edges(vocab: Vocabulary) -> str:
+    """``?a`` belongs to ``?b`` (org:subOrganizationOf, org:unitOf, org:hasUnit read backwards)."""
+    return _prologue(vocab) + (
+        "SELECT DISTINCT ?a ?b WHERE { { ?a org:subOrganizationOf ?b } UNION { ?a org:unitOf ?b }"
+        " UNION { ?b org:hasUnit ?a } FILTER(isIRI(?a) && isIRI(?b)) }"
+    )
+
+
+def ministries(vocab: Vocabulary) -> str:
     ministry = vocab.concept("structure-kind", "ministry")
-    return _prologue(vocab) + (
-        "SELECT DISTINCT ?host ?ministry WHERE { VALUES ?host { " + _iris(hosts) + " }\n"
-        " ?host (org:subOrganizationOf|org:unitOf|^org:hasUnit)* ?ministry .\n"
-        f" ?ministry org:classification <{ministry}> }}"
-    )
+    return _prologue(vocab) + f"SELECT DISTINCT ?m WHERE {{ ?m org:classification <{ministry}> }}"
 
 
-def territories(vocab: Vocabulary, places: list[str]) -> str:
-    """Each place's level (commune, département, région) and the départements and régions that
-    contain it (schema:containedInPlace, as the COG extract states it)."""
+def place_edges(vocab: Vocabulary) -> str:
+    """Each place's level (commune, département, région) and the place directly containing it
+    (schema:containedInPlace, as the COG extract states it)."""
     return _prologue(vocab) + (
-        "SELECT ?t ?level ?up ?upLevel WHERE { VALUES ?t { " + _iris(places) + " }\n"
+        "SELECT ?t ?level ?up WHERE { ?t a schema:Place .\n"
         " OPTIONAL { VALUES ?level { igeo:Commune igeo:Departement igeo:Region } ?t a ?level }\n"
-        " OPTIONAL { ?t schema:containedInPlace+ ?up .\n"
-        "   VALUES ?upLevel { igeo:Departement igeo:Region } ?up a ?upLevel } }"
+        " OPTIONAL { ?t schema:containedInPlace ?up FILTER(isIRI(?up)) } }"
     )
 
 
-def broader(vocab: Vocabulary, concepts: list[str]) -> str:
-    return _prologue(vocab) + (
-        "SELECT ?c ?b WHERE { VALUES ?c { " + _iris(concepts) + " } ?c skos:broader+ ?b }"
-    )
+def broader_edges(vocab: Vocabulary) -> str:
+    return _prologue(vocab) + "SELECT DISTINCT ?c ?b WHERE { ?c skos:broader ?b FILTER(isIRI(?b)) }"
 
 
 def labels(vocab: Vocabulary, iris: list[str]) -> str:
