@@ -11,7 +11,7 @@ run: install build serve
 # The suite, then its base-dependent part again under another base URI: nothing in labgraph may
 # depend on the default base (tests/conftest.py reads LABGRAPH_TEST_BASE).
 ALT_BASE ?= https://data.example.org/lg/
-BASE_TESTS = tests/graph tests/catalogue tests/merge tests/web tests/cli tests/test_data.py \
+BASE_TESTS = tests/graph tests/cards tests/catalogue tests/merge tests/web tests/cli tests/test_data.py \
 	tests/store/test_interface.py tests/store/test_remote.py tests/store/test_publish.py tests/store/test_documents.py
 test: install
 	$(BIN)/ruff check src tests

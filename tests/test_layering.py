@@ -44,6 +44,7 @@ ROOMS: dict[str, tuple[str, ...]] = {
         "labgraph.store.publish",
     ),
     "catalogue": ("labgraph.catalogue.*",),
+    "cards": ("labgraph.cards.*",),
     "merge": ("labgraph.merge.*",),
     "web": ("labgraph.web.*",),
     "serving": ("labgraph.serving.*",),
@@ -62,8 +63,9 @@ MAY_IMPORT: dict[str, tuple[str, ...]] = {
     "store-interface": (*_FOUNDATION, "store-gate", "dataset"),
     "store-backends": (*_FOUNDATION, "dataset", "store-gate", "store-interface"),
     "catalogue": (*_FOUNDATION, "store-gate"),
+    "cards": (*_FOUNDATION, "dataset", "store-interface"),
     "merge": (*_FOUNDATION, "dataset", "graph"),
-    "web": (*_FOUNDATION, "dataset", "catalogue", "store-interface"),
+    "web": (*_FOUNDATION, "dataset", "catalogue", "cards", "store-interface"),
     "serving": (*_FOUNDATION, "dataset", "graph", "store-interface", "store-backends", "web"),
     "cli": tuple(ROOMS),
 }
@@ -77,6 +79,7 @@ NEVER: dict[str, tuple[str, ...]] = {
     "store-interface": ("flask", "pyshacl", "pyoxigraph", "rdflib"),
     "store-backends": ("flask", "pyshacl"),
     "catalogue": ("flask", "pyshacl", "pyoxigraph"),
+    "cards": ("flask", "pyshacl", "pyoxigraph"),
     "merge": ("flask",),
     "web": ("pyoxigraph", "pyshacl", "waitress"),
 }

@@ -14,6 +14,7 @@
      ├── RequestError             what a client asked for is wrong, not the server
      │    ├── ProtocolError       the HTTP request breaks the SPARQL protocol (carries its status)
      │    ├── ParameterError      a catalogue query parameter has a bad value
+     │    │    └── CardFilterError a card filter (/api/labs) is unknown or matches no structure
      │    ├── QueryRejected       the query gate refuses the query before any engine sees it
      │    │    ├── QueryTooLarge  over max_query_bytes
      │    │    └── QueryForbidden an operation this endpoint never runs (SERVICE off the allow-list)
@@ -146,6 +147,11 @@ class ParameterError(RequestError):
     def __init__(self, param: str, message: str) -> None:
         super().__init__(f"parameter {param!r}: {message}")
         self.param = param
+
+
+class CardFilterError(ParameterError):
+    """A filter of the structures' cards (``/api/labs?kind=…``) is unknown, or has a value that
+    no structure has; ``param`` names the parameter."""
 
 
 class QueryRejected(RequestError):

@@ -341,4 +341,6 @@ def test_missing_english_label_is_only_a_warning(background: list, shapes: Graph
     )
     report = validate_graph(graph, shapes, PREFIXES)
     assert report.conforms
-    assert [(w.severity, w.path) for w in report.warnings] == [("Warning", "rdfs:label")]
+    # the sample's lab leaves card fields unstated: those warnings (issue #15) are not this test's
+    warnings = [w for w in report.warnings if not w.message("en").startswith("Card:")]
+    assert [(w.severity, w.path) for w in warnings] == [("Warning", "rdfs:label")]

@@ -21,6 +21,7 @@ from labgraph.uris import ENTAILMENT_GRAPH
 from labgraph.vocab import Vocabulary
 from labgraph.web import relations
 from labgraph.web.context import fold, site
+from labgraph.web.labs import card_view
 from labgraph.web.negotiation import EXTENSIONS
 from labgraph.web.values import Value, literal_value, quantity_value
 
@@ -222,6 +223,7 @@ def render_resource(description: Description, lang: str, doc_stem: str) -> str:
         alternates=alternates,
         jsonld=jsonld,
         doc_stem=doc_stem,
+        card=card_view(iri, lang),  # the identity card (issue #15), None for other resources
     )
 
 
