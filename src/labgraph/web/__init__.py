@@ -107,7 +107,8 @@ def create_app(settings: Settings, store: Store, release: Path) -> Flask:
             response.vary.add("Accept-Language")
         if "ETag" not in response.headers:
             response.add_etag()
-        return response.make_conditional(request)
+        response.make_conditional(request)  # turns this response into the 304 in place
+        return response
 
     @app.after_request
     def log_server_errors(response: Response) -> Response:

@@ -140,7 +140,7 @@ class Site:
 
 
 def site() -> Site:
-    return current_app.extensions["labgraph"]  # type: ignore[no-any-return]
+    return current_app.extensions["labgraph"]
 
 
 def reader_language() -> str:

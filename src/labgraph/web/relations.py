@@ -99,7 +99,7 @@ def names() -> Names:
                     label = row["label"]
                     found.inverse_labels.setdefault(row["p"].value, {})[label.language or ""] = label.value
             current_app.extensions["labgraph.relations"] = found
-        return found  # type: ignore[no-any-return]
+        return found
 
 
 def incoming_name(predicate: str, lang: str) -> str:
