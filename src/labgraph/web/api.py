@@ -42,7 +42,7 @@ RESULTS = Offer(
     },
 )
 LISTING = Offer((ROWS, "text/html"), {}, {"json": ROWS, "html": "text/html"})
-RESERVED = {"page", "per_page", "format", "lang"}
+RESERVED = catalogue.RESERVED  # the catalogue refuses parameters so named
 DEFAULT_PAGE_SIZE = 100
 
 
