@@ -27,6 +27,36 @@ SAFE_PATH = re.compile(r"^(?:id|def|graph)/[A-Za-z0-9][A-Za-z0-9_\-]*(?:/[A-Za-z
 ONTOLOGY_DOC = "ontology"
 
 
+def _negotiate() -> tuple[str | None, Response | None]:
+    """The representation a negotiating URL answers with: ``?format=`` (the names the suffixes
+    use, and their aliases), as on /sparql and /void, for a browser's link; otherwise Accept."""
+    name = request.args.get("format")
+    media_type = RESOURCE.choose(request.accept_mimetypes, name)
+    if media_type is not None:
+        return media_type, None
+    if name:
+        return None, error_response(request, 406, f"no format named {name!r}; available: {_format_names()}")
+    return None, error_response(request, 406, f"available: {RESOURCE.listing()}")
+
+
+def _format_names() -> str:
+    return ", ".join(EXTENSIONS.values())
+
+
+def _disagreement(media_type: str) -> Response | None:
+    """A URL with a suffix names its representation; a ``?format=`` naming another is refused
+    rather than silently ignored."""
+    name = request.args.get("format")
+    if name and RESOURCE.choose(request.accept_mimetypes, name) != media_type:
+        return error_response(
+            request,
+            400,
+            f"this URL's suffix is .{EXTENSIONS[media_type]} but format={name!r} asks for something else; "
+            "drop one of the two",
+        )
+    return None
+
+
 def _thing_path(kind: str, rest: str) -> str:
     return f"{kind}/{rest}"
 
@@ -58,9 +88,9 @@ def thing_graph(rest: str) -> Response:
 @bp.route("/def/", methods=["GET"])
 @bp.route("/def", methods=["GET"])
 def ontology_namespace() -> Response:
-    media_type = RESOURCE.choose(request.accept_mimetypes)
+    media_type, refusal = _negotiate()
     if media_type is None:
-        return error_response(request, 406, f"available: {RESOURCE.listing()}")
+        return refusal  # type: ignore[return-value]
     response = redirect(url_for("resources.ontology_document", ext=EXTENSIONS[media_type]), 303)
     response.vary.add("Accept")
     return response
@@ -72,6 +102,9 @@ def ontology_document(ext: str) -> Response:
     media_type = BY_EXTENSION.get(ext)
     if media_type is None:
         return error_response(request, 404, f"no {ext} representation of the ontology")
+    refusal = _disagreement(media_type)
+    if refusal is not None:
+        return refusal
     lang = reader_language() if media_type == "text/html" else ""
 
     def produce() -> bytes:
@@ -85,11 +118,11 @@ def ontology_document(ext: str) -> Response:
 
 def _see_other(thing_path: str) -> Response:
     s = site()
-    media_type = RESOURCE.choose(request.accept_mimetypes)
+    media_type, refusal = _negotiate()
     if not SAFE_PATH.match(thing_path) or not s.store.exists(s.settings.base_uri + thing_path):
         return error_response(request, 404, f"no resource at {request.path}", media_type=media_type)
     if media_type is None:
-        return error_response(request, 406, f"available: {RESOURCE.listing()}")
+        return refusal  # type: ignore[return-value]
     target = url_for("resources.document", rest=f"{_doc_path(thing_path)}.{EXTENSIONS[media_type]}")
     response = redirect(target, 303)
     response.vary.add("Accept")
@@ -105,13 +138,16 @@ def document(rest: str) -> Response:
     negotiated = not dot or "/" in ext
     if negotiated:
         stem = rest
-        media_type = RESOURCE.choose(request.accept_mimetypes)
+        media_type, refusal = _negotiate()
         if media_type is None:
-            return error_response(request, 406, f"available: {RESOURCE.listing()}")
+            return refusal  # type: ignore[return-value]
     else:
         media_type = BY_EXTENSION.get(ext)
         if media_type is None:
             return error_response(request, 404, f"no {ext} representation here")
+        refusal = _disagreement(media_type)
+        if refusal is not None:
+            return refusal
     thing_path = _thing_of_doc(stem)
     iri = s.settings.base_uri + thing_path
     if not SAFE_PATH.match(thing_path):
