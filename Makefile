@@ -12,7 +12,8 @@ test: install
 	$(BIN)/ruff check src tests
 	$(BIN)/pytest
 
-install: $(VENV)/.installed node_modules/.installed
+# The front-end packages first: a missing npm is then said before a minute of pip.
+install: node_modules/.installed $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +21,12 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
-# Front-end packages (query editor, API docs), served by labgraph itself.
+# Front-end packages (query editor, API docs), served by labgraph itself. They need Node.js's npm.
 node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "error: npm not found. labgraph needs Node.js and npm to install its query editor and API docs" >&2; \
+	  echo "       (Debian/Ubuntu: sudo apt-get install npm; or see https://nodejs.org/), then run make again." >&2; \
+	  exit 1; }
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
