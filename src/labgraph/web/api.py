@@ -17,6 +17,8 @@ from labgraph.store.base import QueryRequest
 from labgraph.web.context import reader_language, site
 from labgraph.web.errors import error_response
 from labgraph.web.negotiation import Offer, content_type
+from labgraph.web.search import SEARCH_SCHEMA
+from labgraph.web.search import openapi_path as search_path
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -189,6 +191,7 @@ def openapi_document() -> dict[str, Any]:
             }
         },
     }
+    paths["/search"] = search_path()
     for query in _catalogue().values():
         parameters = []
         for p in query.params:
@@ -270,6 +273,7 @@ def openapi_document() -> dict[str, Any]:
         "paths": paths,
         "components": {
             "schemas": {
+                "SearchResults": SEARCH_SCHEMA,
                 "Rows": {
                     "type": "object",
                     "required": ["query", "rows", "columns", "page"],
