@@ -19,6 +19,7 @@ from labgraph.namespaces import SCHEMA
 from labgraph.store.base import Description, Statement, Term
 from labgraph.web.context import fold, site
 from labgraph.web.negotiation import EXTENSIONS
+from labgraph.web.reports import entries_for
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -227,6 +228,7 @@ def render_resource(description: Description, lang: str, doc_stem: str) -> str:
         alternates=alternates,
         jsonld=jsonld,
         doc_stem=doc_stem,
+        report_entries=entries_for(iri, lang),
     )
 
 
