@@ -21,6 +21,8 @@ def test_directories_are_absolute_from_the_working_directory(tmp_path: Path, mon
     assert settings.build_dir == tmp_path.resolve() / "out"
     assert settings.replace(build_dir="elsewhere").build_dir == tmp_path.resolve() / "elsewhere"
     assert Settings(project_dir=Path("sub/..")).project_dir == tmp_path.resolve()
+    fixed = Settings.load({"store": "oxigraph:build/releases/x"}, environ={})
+    assert fixed.store == f"oxigraph:{tmp_path.resolve()}/build/releases/x"
 
 
 def test_file_then_environment_then_overrides(tmp_path: Path) -> None:
