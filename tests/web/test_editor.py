@@ -141,12 +141,12 @@ def started_like_make_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120  # a loaded machine: the store loads and workers start first
         while True:
             try:
-                if requests.get(url + "/", timeout=2).status_code == 200:
+                if requests.get(url + "/", timeout=10).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 pass
             assert server.poll() is None and time.monotonic() < deadline, "labgraph serve did not start"
             time.sleep(0.2)
