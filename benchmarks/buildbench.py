@@ -4,7 +4,8 @@ STEPS is a comma-separated list among ``load`` (``labgraph.graph.sources.load``:
 file with Oxigraph and load it into the in-memory store, the build's parse-and-load), ``native``
 (the same files through ``pyoxigraph.Store.load`` alone, for comparison: on a shared machine,
 compare ``load`` with it rather than across runs), ``rebase`` (``sources.load`` under another
-``base_uri``, which rewrites every IRI), ``consistency``, ``stats``, ``shacl``
+``base_uri``, which rewrites every IRI), ``entailment`` (``labgraph.graph.entailment.materialise``: the
+SPARQL rules that fill ``graph/entailment``, timed rule by rule), ``consistency``, ``stats``, ``shacl``
 (``labgraph.graph.validation``: convert the store to an rdflib Graph, then pySHACL with the project's
 shapes, as ``labgraph build`` does) and ``build`` (``labgraph.graph.build.run_build`` without SHACL, end
 to end: every dump, the on-disk store, the manifest; ``timings`` gives the seconds of each of its
@@ -32,7 +33,7 @@ def emit(step: str, **values: object) -> None:
 def main() -> int:
     from labgraph.config import Settings
     from labgraph.dataset import stats
-    from labgraph.graph import consistency, sources
+    from labgraph.graph import consistency, entailment, sources
     from labgraph.graph.build import run_build
     from labgraph.graph.validation import load_shapes, validate_graph
     from labgraph.namespaces import STANDARD_PREFIXES
@@ -69,6 +70,15 @@ def main() -> int:
             seconds = time.perf_counter() - started
             emit("rebase", seconds=round(seconds, 3), quads=len(rebased), per_s=round(len(rebased) / seconds))
             del rebased
+        if "entailment" in steps:
+            # Each rule on its own (what it costs, how much it adds), then materialise as the build runs it.
+            for rule in entailment.rules(dataset):
+                started = time.perf_counter()
+                added = sum(1 for _ in dataset.store.query(rule.construct, use_default_graph_as_union=True))
+                emit(f"entailment:{rule.name}", seconds=round(time.perf_counter() - started, 3), triples=added)
+            started = time.perf_counter()
+            added = entailment.materialise(dataset)
+            emit("entailment", seconds=round(time.perf_counter() - started, 3), triples=added, quads=len(dataset))
         if "consistency" in steps:
             started = time.perf_counter()
             consistency.check(dataset)

@@ -37,7 +37,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 ROOT = Path(__file__).resolve().parent.parent
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 SEED = 20240611
 SIZES = {"1k": 1_000, "3k": 3_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 BASE = "https://w3id.org/labgraph/"
@@ -427,6 +427,7 @@ class Generator:
                 ("dct:type", self.pick("event-kind", "ekind", 1)),
                 ("schema:startDate", [_date(start)]),
                 ("schema:endDate", [_date(start + dt.timedelta(days=rng.randint(0, 3)))]),
+                ("schema:eventStatus", ["schema:EventScheduled"]),
                 ("schema:organizer", [f"lab:{lab}"]),
                 ("schema:location", [f"terr:{rng.choice(self.communes)}"]),
                 ("schema:about", [net]),

@@ -15,9 +15,8 @@ import pytest
 
 from labgraph.graph.sources import SourceDataset
 
-from .conftest import SEEDS
+from .conftest import BASE, SEEDS
 
-BASE = "https://w3id.org/labgraph/"
 PREFIXES = f"""
 PREFIX lg: <{BASE}def/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

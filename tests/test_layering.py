@@ -26,6 +26,7 @@ ROOMS: dict[str, tuple[str, ...]] = {
         "labgraph.release",
         "labgraph.rdflib_terms",
         "labgraph.vocab",
+        "labgraph.engine",
     ),
     "dataset": ("labgraph.dataset.*",),
     "graph": ("labgraph.graph.*",),
@@ -84,6 +85,7 @@ NEVER_MODULE: dict[str, tuple[str, ...]] = {
     "labgraph.uris": ("flask", "pyoxigraph", "rdflib", "pyshacl"),
     "labgraph.release": ("flask", "pyoxigraph", "rdflib", "pyshacl"),
     "labgraph.vocab": ("flask", "pyoxigraph", "pyshacl"),
+    "labgraph.engine": ("flask", "rdflib", "pyshacl"),
     "labgraph": ("flask", "pyoxigraph", "rdflib", "pyshacl"),
 }
 

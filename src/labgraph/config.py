@@ -19,6 +19,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from labgraph.errors import ConfigError
+from labgraph.uris import AUTHORING_BASE
+from labgraph.vocab import Vocabulary, vocabulary
 
 ENV_PREFIX = "LABGRAPH_"
 CONFIG_FILE_NAME = "labgraph.toml"
@@ -31,7 +33,7 @@ def _setting(default: Any, help: str) -> Any:
 @dataclass(frozen=True)
 class Settings:
     base_uri: str = _setting(
-        "https://w3id.org/labgraph/",
+        AUTHORING_BASE,
         "Base of every URI labgraph mints (things under id/, the ontology under def/, graphs "
         "under graph/). Must end with '/'. Data files are written against the default base; "
         "another value is substituted at build time.",
@@ -152,6 +154,11 @@ class Settings:
     def update_url(self) -> str | None:
         """The SPARQL Update URL of a remote store, when the store setting names one."""
         return sparql_urls(self.store)[1] if self.store.startswith("sparql:") else None
+
+    @property
+    def vocab(self) -> Vocabulary:
+        """labgraph's terms, URIs and prefixes under this base (one object per base)."""
+        return vocabulary(self.base_uri)
 
     @property
     def ontology_dir(self) -> Path:

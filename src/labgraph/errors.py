@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any
 
 
 class LabgraphError(Exception):
@@ -100,16 +100,11 @@ class ConflictError(DataError):
         super().__init__(f"{len(conflicts)} conflicting statement(s) across source files:\n{lines}")
 
 
-class _Report(Protocol):
-    """What ShapeViolations needs of a validation report (the validator's own type is above this
-    module: the error tree depends on nothing)."""
-
-    @property
-    def violations(self) -> list[object]: ...
-
-
 class ShapeViolations(DataError):
-    def __init__(self, report: _Report) -> None:
+    """``report`` is the validator's :class:`~labgraph.graph.validation.ValidationReport` (not
+    imported: the error tree depends on nothing)."""
+
+    def __init__(self, report: Any) -> None:
         self.report = report
         super().__init__(f"the dataset does not conform to the shapes: {len(report.violations)} violation(s)")
 

@@ -34,6 +34,7 @@ THING_TYPES = (
     "dataset",
     "activity",
     "reconciliation",
+    "list",
 )
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-{1,2}[a-z0-9]+)*$")

@@ -73,6 +73,10 @@ class Vocabulary:
             return self.base + iri[len(AUTHORING_BASE) :]
         return iri
 
+    def rebase_text(self, text: str) -> str:
+        """A text written against the authoring base (a catalogue query), moved under this base."""
+        return text.replace(AUTHORING_BASE, self.base) if self.base != AUTHORING_BASE else text
+
     def __repr__(self) -> str:
         return f"Vocabulary({self.base!r})"
 

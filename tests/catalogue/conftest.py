@@ -11,14 +11,14 @@ from labgraph import catalogue
 from labgraph.graph.build import BuildResult
 from labgraph.store.worker import LoadSpec, open_store
 
-from ..conftest import ROOT
+from ..conftest import BASE, ROOT
 
 Rows = list[dict[str, str]]
 
 
 @pytest.fixture(scope="session")
 def queries() -> dict[str, catalogue.CatalogueQuery]:
-    return catalogue.load(ROOT / "queries")
+    return catalogue.load(ROOT / "queries", BASE)
 
 
 @pytest.fixture(scope="session")

@@ -15,10 +15,11 @@ import pyoxigraph as ox
 
 from labgraph import catalogue
 
+from ..conftest import BASE
+
 Rows = list[dict[str, str]]
 Run = Callable[..., Rows]
 
-BASE = "https://w3id.org/labgraph/"
 PATHS = {
     "lab": "id/lab/",
     "orga": "id/organisation/",
@@ -50,6 +51,10 @@ PATHS = {
     "rkind": "id/concept/resource-kind/",
     "ekind": "id/concept/event-kind/",
     "dkind": "id/concept/document-kind/",
+    "status": "id/concept/event-status/",
+    "lkind": "id/concept/list-kind/",
+    "tkind": "id/concept/territory-kind/",
+    "list": "id/list/",
 }
 OTHER = {
     "schema": "http://schema.org/",
@@ -115,8 +120,8 @@ def run_on(queries: dict[str, catalogue.CatalogueQuery], name: str, trig: str, *
     return select_rows(st, queries[name].render(params))
 
 
-PREFIXES = """
-@prefix lg: <https://w3id.org/labgraph/def/> .
+PREFIXES = f"""
+@prefix lg: <{BASE}def/> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix prov: <http://www.w3.org/ns/prov#> .

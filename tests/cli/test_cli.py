@@ -13,6 +13,8 @@ from rdflib.namespace import SH
 
 from labgraph.config import Settings
 
+from ..conftest import BASE
+
 
 def labgraph(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     env = {
@@ -37,8 +39,8 @@ def test_build_then_stats(project_settings: Settings) -> None:
     assert "now points to it" in done.stdout
     stats = labgraph(project_settings, "stats", "--format", "json")
     figures = json.loads(stats.stdout)
-    assert figures["classes"]["https://w3id.org/labgraph/def/Lab"] >= 21
-    assert "https://w3id.org/labgraph/graph/lucas-openlabs" in figures["graphs"]
+    assert figures["classes"][BASE + "def/Lab"] >= 21
+    assert BASE + "graph/lucas-openlabs" in figures["graphs"]
     table = labgraph(project_settings, "stats").stdout
     assert "graph:lucas-openlabs" in table and "lg:Lab" in table and "rdfs:label" in table
 
@@ -215,7 +217,7 @@ def test_queries_lists_the_catalogue(real_settings: Settings) -> None:
 
 
 def test_query_prints_a_table_and_takes_typed_parameters(built, real_settings: Settings) -> None:  # type: ignore[no-untyped-def]
-    kind = "https://w3id.org/labgraph/id/concept/structure-kind/ministry-lab"
+    kind = BASE + "id/concept/structure-kind/ministry-lab"
     done = labgraph(real_settings, "query", "labs-by-kind", "--param", f"kind={kind}")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
@@ -226,7 +228,7 @@ def test_query_prints_a_table_and_takes_typed_parameters(built, real_settings: S
 
 def test_query_csv_and_file(built, real_settings: Settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     query = tmp_path / "count.rq"
-    query.write_text("SELECT (COUNT(DISTINCT ?lab) AS ?n) WHERE { ?lab a <https://w3id.org/labgraph/def/Lab> }")
+    query.write_text("SELECT (COUNT(DISTINCT ?lab) AS ?n) WHERE { ?lab a <" + BASE + "def/Lab> }")
     done = labgraph(real_settings, "query", str(query), "--format", "csv")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == "n" and int(done.stdout.splitlines()[1]) >= 21

@@ -11,10 +11,11 @@ from rdflib.namespace import RDF
 
 from labgraph.config import Settings
 
+from ..conftest import BASE
 from .test_cli import labgraph
 
-LG = "https://w3id.org/labgraph/def/"
-ACCO = URIRef("https://w3id.org/labgraph/id/lab/acco-lab")
+LG = BASE + "def/"
+ACCO = URIRef(BASE + "id/lab/acco-lab")
 CONSTRUCT = f"CONSTRUCT {{ ?lab a <{LG}Lab> }} WHERE {{ ?lab a <{LG}Lab> }}"
 
 

@@ -10,6 +10,7 @@ import sys
 import time
 import warnings
 from concurrent.futures import Future
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,10 +20,11 @@ from rdflib.compare import isomorphic
 
 from labgraph.config import Settings
 from labgraph.errors import ParseError, ShapeViolations
+from labgraph.graph import entailment
 from labgraph.graph.build import CURRENT, DUMPS, STORE_DIR, BuildResult, _write_store, current_release, run_build
 from labgraph.graph.sources import SourceDataset
 
-from ..conftest import make_settings
+from ..conftest import BASE, make_settings
 
 
 def test_release_holds_every_dump_and_they_agree(built: BuildResult) -> None:
@@ -46,13 +48,16 @@ def _named_quads(path: Path) -> set[ox.Quad]:
 
 
 def test_dataset_dumps_hold_exactly_the_sources(built: BuildResult, dataset: SourceDataset) -> None:
-    """Oxigraph writes the dumps from the store: the very quads loaded, none lost or added."""
+    """Oxigraph writes the dumps from the store: the very quads loaded and what they entail
+    (graph/entailment), none lost or added."""
     release = built.release
     nquads = _named_quads(release / "labgraph.nq")
     assert nquads == _named_quads(release / "labgraph.trig") == _named_quads(release / "labgraph.jsonld")
-    assert len(nquads) == len(dataset)
+    target = entailment.graph(dataset)
+    entailed = {ox.Quad(t.subject, t.predicate, t.object, target) for t in entailment.entailed(dataset)}
+    assert len(nquads) == len(dataset) + len(entailed)
     # blank nodes are labelled afresh by each load, so compare the rest statement for statement
-    grounded = {q for q in dataset.store if not any(isinstance(t, ox.BlankNode) for t in q)}
+    grounded = {q for q in chain(dataset.store, entailed) if not any(isinstance(t, ox.BlankNode) for t in q)}
     assert grounded == {q for q in nquads if not any(isinstance(t, ox.BlankNode) for t in q)}
     assert any(isinstance(q.object, ox.BlankNode) for q in nquads)  # the real data has some
 
@@ -65,7 +70,7 @@ def test_turtle_dump_is_the_merge_with_each_triple_once(built: BuildResult) -> N
     triples = {ox.Triple(q.subject, q.predicate, q.object) for q in nquads}
     assert len(triples) < len(nquads)  # some triples are stated by several documents
     assert set(statements) == triples
-    assert "@prefix lab: <https://w3id.org/labgraph/id/lab/> ." in (release / "labgraph.ttl").read_text("utf-8")
+    assert f"@prefix lab: <{BASE}id/lab/> ." in (release / "labgraph.ttl").read_text("utf-8")
 
 
 def _rdflib_dataset(path: Path, format: str) -> Dataset:
@@ -86,7 +91,7 @@ def test_jsonld_dump_reads_back_into_rdflib_as_the_same_graphs(built: BuildResul
     assert len(graphs) == len(built.stats.by_graph)
     for name in graphs:
         assert isomorphic(from_jsonld.graph(name), from_nquads.graph(name)), name
-    lab = URIRef("https://w3id.org/labgraph/id/lab/acco-lab")
+    lab = URIRef(BASE + "id/lab/acco-lab")
     assert any(from_jsonld.quads((lab, None, None, None)))
 
 

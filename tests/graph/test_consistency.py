@@ -4,7 +4,7 @@ from labgraph.config import Settings
 from labgraph.graph.consistency import find_conflicts, find_mistyped
 from labgraph.graph.sources import load
 
-from ..conftest import make_settings
+from ..conftest import BASE, make_settings
 
 PREFIXES = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix lab: <https://w3id.org/labgraph/id/lab/> .
@@ -30,7 +30,7 @@ def test_two_files_giving_one_uri_different_labels_are_named(project_settings: S
     conflicts = find_conflicts(load(project_settings))
     assert len(conflicts) == 1
     conflict = conflicts[0]
-    assert conflict.subject == "https://w3id.org/labgraph/id/lab/acco-lab"
+    assert conflict.subject == BASE + "id/lab/acco-lab"
     assert any(f.endswith("other.ttl") for f in conflict.values)
     assert any(f.endswith("culture-labo-des-labs.ttl") for f in conflict.values)
     assert "Un autre lab" in str(conflict)

@@ -7,10 +7,10 @@ import pytest
 from labgraph.config import Settings
 from labgraph.errors import ParseError, SourceFileError
 from labgraph.graph.sources import SourceDataset, discover, load
+from labgraph.uris import AUTHORING_BASE as AUTHORING
 
 from ..conftest import make_settings
 
-AUTHORING = "https://w3id.org/labgraph/"
 ELSEWHERE = "http://localhost:8080/"
 
 #: Both ways of loading: Oxigraph alone (authoring base), and the rewriting of every IRI.
@@ -98,7 +98,7 @@ def test_blank_nodes_of_two_files_stay_apart(project: Path, tmp_path: Path, base
 
 def test_loading_under_another_base_moves_every_iri_and_nothing_else(project: Path, tmp_path: Path) -> None:
     """Oxigraph's own load (authoring base) and the rewriting load agree statement for statement."""
-    authored = load(make_settings(project, tmp_path / "a"))
+    authored = load(make_settings(project, tmp_path / "a", base_uri=AUTHORING))
     moved = load(make_settings(project, tmp_path / "b", base_uri=ELSEWHERE))
     expected = sorted(line.replace(f"<{AUTHORING}", f"<{ELSEWHERE}") for line in _statements(authored))
     # Literals spelling an IRI of the base move too (the ontology's preferred namespace) ...

@@ -12,11 +12,14 @@ from labgraph.graph.build import BuildResult
 from labgraph.graph.sources import SourceFile, load_graph_file
 from labgraph.graph.validation import load_shapes, validate_graph
 from labgraph.rdflib_terms import to_graph
+from labgraph.vocab import vocabulary
 
-from ..conftest import ROOT
+from ..conftest import BASE, ROOT, rebased
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "valid_sample.ttl"
-ID = "https://w3id.org/labgraph/id/"
+ID = BASE + "id/"
+#: Results name nodes with the prefixes of the suite's base, as the build's report does.
+PREFIXES = vocabulary(BASE).prefixes
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +38,8 @@ def background(real_settings: Settings) -> list:
 
 
 def sample(background: list, delete: str = "", add: str = "") -> Graph:
-    graph = to_graph(background + load_graph_file(SAMPLE, "https://w3id.org/labgraph/"))
-    prologue = SAMPLE.read_text("utf-8").split("\n<", 1)[0]
+    graph = to_graph(background + load_graph_file(SAMPLE, BASE))
+    prologue = rebased(SAMPLE.read_text("utf-8").split("\n<", 1)[0])
     if delete:
         graph.update(prologue.replace("@prefix", "PREFIX").replace(" .\n", "\n") + f"\nDELETE WHERE {{ {delete} }}")
     if add:
@@ -51,7 +54,7 @@ def test_real_data_conforms(built: BuildResult) -> None:
 
 
 def test_sample_conforms(background: list, shapes: Graph) -> None:
-    report = validate_graph(sample(background), shapes)
+    report = validate_graph(sample(background), shapes, PREFIXES)
     assert report.conforms, report.violations
 
 
@@ -307,7 +310,7 @@ def test_each_constraint_rejects_its_bad_graph(
     path: str | None,
     component: str,
 ) -> None:
-    report = validate_graph(sample(background, delete, add), shapes)
+    report = validate_graph(sample(background, delete, add), shapes, PREFIXES)
     assert not report.conforms, f"{case}: accepted"
     matching = [
         v
@@ -323,19 +326,19 @@ def test_each_constraint_rejects_its_bad_graph(
 def test_concept_missing_english_label_is_rejected(background: list, shapes: Graph) -> None:
     graph = sample(background)
     graph.update(
-        "DELETE WHERE { <https://w3id.org/labgraph/id/concept/method/ideation> "
+        f"DELETE WHERE {{ <{BASE}id/concept/method/ideation> "
         '<http://www.w3.org/2004/02/skos/core#prefLabel> "ideation"@en }'
     )
-    report = validate_graph(graph, shapes)
-    assert [v.focus for v in report.violations] == ["<https://w3id.org/labgraph/id/concept/method/ideation>"]
+    report = validate_graph(graph, shapes, PREFIXES)
+    assert [v.focus for v in report.violations] == [f"<{BASE}id/concept/method/ideation>"]
 
 
 def test_missing_english_label_is_only_a_warning(background: list, shapes: Graph) -> None:
     graph = sample(background)
     graph.update(
-        "DELETE WHERE { <https://w3id.org/labgraph/id/document/sample> "
+        f"DELETE WHERE {{ <{BASE}id/document/sample> "
         '<http://www.w3.org/2000/01/rdf-schema#label> "Sample document"@en }'
     )
-    report = validate_graph(graph, shapes)
+    report = validate_graph(graph, shapes, PREFIXES)
     assert report.conforms
     assert [(w.severity, w.path) for w in report.warnings] == [("Warning", "rdfs:label")]

@@ -17,7 +17,9 @@ from labgraph.graph.build import run_build
 from labgraph.merge.importer import merge
 from labgraph.merge.mapping import MappingError, load_mapping
 
-BASE = "https://w3id.org/labgraph/"
+from ..conftest import AUTHORING, BASE, make_settings
+
+SCHEMA = "http://schema.org/"
 
 # A small directory written for these tests: the BnF shares its SIREN with labgraph (identifier
 # overlap), La Fruitière and the Culture ministry's Labo are named slightly differently (name
@@ -224,3 +226,13 @@ def test_cli_review_table_and_csv(project_settings: Settings, inputs: tuple[Path
         rows = list(csv.DictReader(handle))
     assert {r["imported_iri"] for r in rows} == {"https://example.org/org/fruit", "https://example.org/org/labo"}
     assert not (project_settings.data_dir / "imports").exists()
+
+
+@pytest.mark.parametrize("base", [AUTHORING, "https://data.example.org/lg/"], ids=["default-base", "another-base"])
+def test_identifiers_match_under_any_base(project: Path, tmp_path: Path, inputs: tuple[Path, Path], base: str) -> None:
+    """The BnF shares its SIREN with labgraph whatever base the graph is served under (labgraph's
+    own identifier properties are expanded under the configured base, not written as literals)."""
+    settings = make_settings(project, tmp_path / "build", base_uri=base)
+    report = merge(settings, inputs[0], mapping_file=inputs[1], dry_run=True)
+    assert [(m.ours, m.basis) for m in report.by_identifier] == [(base + "id/organisation/bnf", "siren=180046252")]
+    assert [(c.ours, c.property) for c in report.conflicts] == [(base + "id/lab/labo-culture", SCHEMA + "foundingDate")]

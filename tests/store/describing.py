@@ -10,7 +10,8 @@ import pyoxigraph as ox
 
 from labgraph.store.base import Statement, Store
 
-BASE = "https://w3id.org/labgraph/"
+from ..conftest import BASE
+
 RESOURCES = (
     BASE + "id/call/ami-openlabs-2019",  # stated quantities: blank nodes, decimals, dates
     BASE + "id/lab/acco-lab",  # incoming links, neighbours' labels in two languages, provenance

@@ -17,9 +17,9 @@ from labgraph.store.base import QueryRequest, Store
 from labgraph.store.embedded import EmbeddedStore
 from labgraph.store.remote import RemoteStore
 
-from ..conftest import OxigraphServer
+from ..conftest import BASE, OxigraphServer
 
-CHANGE = '<https://w3id.org/labgraph/id/network/labo-des-labs> <urn:test:p> "changed" .\n'
+CHANGE = f'<{BASE}id/network/labo-des-labs> <urn:test:p> "changed" .\n'
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 ASK_CHANGED = 'ASK { ?s <urn:test:p> "changed" }'
 JSON = "application/sparql-results+json"
@@ -86,7 +86,7 @@ def test_load_switches_to_another_release(store: Store, built: BuildResult, seco
     assert int(rows[0]["n"]["value"]) == expected["triples"]
     assert store.build_id == json.loads((second_release / "manifest.json").read_text("utf-8"))["build_id"]
     assert store.statistics().as_dict() == expected
-    assert store.describe("https://w3id.org/labgraph/id/network/labo-des-labs", "text/turtle").body.count(
+    assert store.describe(BASE + "id/network/labo-des-labs", "text/turtle").body.count(
         b'"changed"'
     ) == 1  # type: ignore[union-attr]
 
@@ -124,7 +124,7 @@ def test_a_blank_node_stated_in_two_graphs_is_written_once(
     """Oxigraph's CONSTRUCT keeps repeated triples that hold a blank node; a document must not."""
     import pyoxigraph as ox
 
-    iri = "https://w3id.org/labgraph/id/lab/twice-stated"
+    iri = BASE + "id/lab/twice-stated"
     statements = f'<{iri}> <urn:test:p> _:b . _:b <urn:test:q> "v" .'
     extra = tmp_path / "twice.trig"
     extra.write_text(f"<urn:test:g1> {{ {statements} }}\n<urn:test:g2> {{ {statements} }}\n", encoding="utf-8")

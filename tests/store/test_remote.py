@@ -19,7 +19,7 @@ from labgraph.store.embedded import EmbeddedStore
 from labgraph.store.remote import RemoteStore
 from labgraph.store.remote_answers import ask_answer, usable_json
 
-from ..conftest import PROTOCOL_DATASET, LiveServer, OxigraphServer, _wait_ready
+from ..conftest import BASE, PROTOCOL_DATASET, LiveServer, OxigraphServer, _wait_ready
 from .describing import assert_same_descriptions
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -105,7 +105,7 @@ def test_a_dataset_in_the_store_url_goes_with_queries_that_choose_none(
 ) -> None:
     """Form-encoded POSTs carry their parameters in the body: the URL's dataset moves there, and
     gives way to the request's own."""
-    ontology, sources = "https://w3id.org/labgraph/graph/ontology", "https://w3id.org/labgraph/graph/sources"
+    ontology, sources = BASE + "graph/ontology", BASE + "graph/sources"
     graphs = built.stats.as_dict()["graphs"]
     remote = RemoteStore(server_settings, f"{oxigraph_server.url}/query?default-graph-uri={ontology}", built.release)
     assert remote.query_url == f"{oxigraph_server.url}/query" and remote.default_graphs == (ontology,)
@@ -116,8 +116,8 @@ def test_a_dataset_in_the_store_url_goes_with_queries_that_choose_none(
     assert count(QueryRequest(COUNT, "text/csv")) == graphs[ontology]["triples"]  # type: ignore[index]
     assert count(QueryRequest(COUNT, "text/csv", (sources,))) == graphs[sources]["triples"]  # type: ignore[index]
     assert remote.count(COUNT) == graphs[ontology]["triples"]  # type: ignore[index]
-    assert remote.exists("https://w3id.org/labgraph/def/Lab")  # a class of the ontology graph
-    assert not remote.exists("https://w3id.org/labgraph/id/lab/acco-lab")  # in another graph
+    assert remote.exists(BASE + "def/Lab")  # a class of the ontology graph
+    assert not remote.exists(BASE + "id/lab/acco-lab")  # in another graph
 
 
 def test_a_store_with_an_update_url_reads_through_its_query_url(
@@ -127,7 +127,7 @@ def test_a_store_with_an_update_url_reads_through_its_query_url(
     is the query URL's."""
     from labgraph.store.factory import open_store
 
-    ontology = "https://w3id.org/labgraph/graph/ontology"
+    ontology = BASE + "graph/ontology"
     url = oxigraph_server.url
     store = open_store(server_settings.replace(store=f"sparql:{url}/query?default-graph-uri={ontology},{url}/update"))
     try:

@@ -39,7 +39,7 @@ from labgraph.store.publish import publish
 from labgraph.store.remote import RemoteStore
 from labgraph.web.errors import status_of
 
-from ..conftest import LiveServer, _free_port, _wait_ready
+from ..conftest import BASE, LiveServer, _free_port, _wait_ready
 from .describing import assert_same_descriptions
 
 BINARY, ISQL = "virtuoso-t", "isql-vt"
@@ -47,7 +47,6 @@ MERGED = "urn:labgraph:default"
 SORTED_TOP_ROWS = 1000
 RESULT_SET_ROWS = 3000
 EXECUTION_S = 2
-BASE = "https://w3id.org/labgraph/"
 CALL = BASE + "id/call/ami-openlabs-2019"  # stated quantities: blank nodes
 
 pytestmark = pytest.mark.skipif(

@@ -9,9 +9,9 @@ import pytest
 import requests
 from openapi_spec_validator import validate
 
-from ..conftest import LiveServer
+from ..conftest import BASE, LiveServer
 
-INCUBATOR = "https://w3id.org/labgraph/id/concept/structure-kind/incubator"
+INCUBATOR = BASE + "id/concept/structure-kind/incubator"
 
 
 def test_listing_in_json_and_html(live: LiveServer) -> None:

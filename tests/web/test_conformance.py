@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from ..conftest import CONFORMANCE, LiveServer
+from ..conftest import BASE, CONFORMANCE, LiveServer
 
 pytestmark = pytest.mark.skipif(not CONFORMANCE.is_dir(), reason="conformance scripts not found beside the repository")
 
@@ -31,10 +31,10 @@ def test_sparql_protocol_conformance(live: LiveServer) -> None:
 
 def test_linked_data_conformance_of_every_lab_network_event_and_concept(live: LiveServer) -> None:
     uris = sorted({row["s"].value for row in live.store.select(EVERY)})
-    paths = ["/" + uri.removeprefix("https://w3id.org/labgraph/") for uri in uris]
+    paths = ["/" + uri.removeprefix(BASE) for uri in uris]
     assert len(paths) > 250
     done = run(
-        str(CONFORMANCE / "linkeddata.py"), live.url, "--iri-map", live.url + "/", "https://w3id.org/labgraph/", *paths
+        str(CONFORMANCE / "linkeddata.py"), live.url, "--iri-map", live.url + "/", BASE, *paths
     )
     failures = "\n".join(line for line in done.stdout.splitlines() if line.startswith("FAIL"))
     assert done.returncode == 0, failures[:3000]

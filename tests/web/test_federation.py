@@ -8,7 +8,7 @@ import requests
 
 from labgraph.config import Settings
 
-from ..conftest import ROOT, LiveServer, OxigraphServer, _wait_ready
+from ..conftest import ROOT, LiveServer, OxigraphServer, _wait_ready, rebased
 
 # What the stand-in for Wikidata knows (written for this test, not Wikidata's real data).
 WIKIDATA_EXTRACT = """
@@ -40,7 +40,7 @@ def test_federated_query_joins_labgraph_with_an_allow_listed_endpoint(
     try:
         _wait_ready(live.url)
         query = (ROOT / "queries" / "federation" / "territories-wikidata.rq").read_text("utf-8")
-        query = query.replace("https://query.wikidata.org/sparql", endpoint)
+        query = rebased(query.replace("https://query.wikidata.org/sparql", endpoint))
         response = requests.post(
             live.url + "/sparql",
             data=query.encode(),

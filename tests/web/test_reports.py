@@ -15,12 +15,12 @@ from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, SH, VOID
 from labgraph.config import Settings
 from labgraph.graph.build import run_build
 
-from ..conftest import ROOT, LiveServer, _wait_ready, make_settings
+from ..conftest import BASE, ROOT, LiveServer, _wait_ready, make_settings
 
 DQV = Namespace("http://www.w3.org/ns/dqv#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
-LGSH = Namespace("https://w3id.org/labgraph/def/shapes/")
-LUCAS = "https://w3id.org/labgraph/id/document/lucas-openlabs"
+LGSH = Namespace(BASE + "def/shapes/")
+LUCAS = BASE + "id/document/lucas-openlabs"
 
 
 def turtle(response: requests.Response) -> Graph:

@@ -7,10 +7,10 @@ import pytest
 import requests
 from rdflib import Graph, URIRef
 
-from ..conftest import LiveServer
+from ..conftest import BASE, LiveServer
 
 HTML = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"}  # what a browser sends
-ACCO = "https://w3id.org/labgraph/id/lab/acco-lab"
+ACCO = BASE + "id/lab/acco-lab"
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,8 @@ import pytest
 import requests
 from rdflib import Graph, URIRef
 
-from ..conftest import LiveServer
+from ..conftest import BASE, LiveServer
 
-BASE = "https://w3id.org/labgraph/"
 RDF_PARSERS = {
     "text/turtle": ("turtle", "ttl"),
     "application/ld+json": ("json-ld", "jsonld"),

@@ -14,12 +14,12 @@ from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, QueryBadFormed, URITooLong
 
-from ..conftest import LiveServer
+from ..conftest import BASE, LiveServer
 
-LABS = """PREFIX lg: <https://w3id.org/labgraph/def/>
+LABS = f"""PREFIX lg: <{BASE}def/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?lab ?label WHERE { ?lab a lg:Lab ; rdfs:label ?label FILTER(LANG(?label) = "fr") } ORDER BY ?label"""
-ACCO = "https://w3id.org/labgraph/id/lab/acco-lab"
+SELECT ?lab ?label WHERE {{ ?lab a lg:Lab ; rdfs:label ?label FILTER(LANG(?label) = "fr") }} ORDER BY ?label"""
+ACCO = BASE + "id/lab/acco-lab"
 CONSTRUCT = f"CONSTRUCT {{ <{ACCO}> ?p ?o }} WHERE {{ <{ACCO}> ?p ?o }}"
 
 
@@ -152,7 +152,7 @@ def test_graph_results_in_turtle_use_the_graphs_prefixes(live: LiveServer) -> No
         )
         assert response.status_code == 200
         if live.backend == "embedded":
-            assert "@prefix lg: <https://w3id.org/labgraph/def/> ." in response.text
+            assert f"@prefix lg: <{BASE}def/> ." in response.text
             assert " a lg:Lab" in response.text or "rdf:type lg:Lab" in response.text
 
 

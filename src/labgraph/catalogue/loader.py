@@ -32,6 +32,7 @@ from rdflib.namespace import XSD
 from labgraph.errors import CatalogueError, ParameterError
 from labgraph.store.policy import ends_with_slice, group_start
 from labgraph.uris import AUTHORING_BASE
+from labgraph.vocab import vocabulary
 
 TYPES = ("iri", "string", "integer", "date", "year", "language")
 IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")
@@ -135,7 +136,7 @@ def load(directory: Path, base: str = AUTHORING_BASE) -> dict[str, CatalogueQuer
 def parse(path: Path, *, require_header: bool = True, base: str = AUTHORING_BASE) -> CatalogueQuery:
     """Read one query file; ad-hoc files run from the command line may skip the header."""
     try:
-        text = path.read_text("utf-8").replace(AUTHORING_BASE, base)
+        text = vocabulary(base).rebase_text(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogueError(f"{path}: cannot read: {exc}") from exc
     header_lines = [line[2:].removeprefix(" ") for line in text.splitlines() if line.startswith("#+")]

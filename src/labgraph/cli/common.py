@@ -12,8 +12,6 @@ import click
 from labgraph.cli import tables
 from labgraph.config import Settings
 from labgraph.errors import LabgraphError, ShapeViolations
-from labgraph.namespaces import STANDARD_PREFIXES
-from labgraph.uris import prefixes as own_prefixes
 
 if TYPE_CHECKING:
     from labgraph.graph.validation import ValidationReport
@@ -49,12 +47,4 @@ def violation_table(report: ValidationReport, warnings: bool = False) -> str:
 
 
 def shortener(settings: Settings) -> Callable[[str], str]:
-    known = sorted({**STANDARD_PREFIXES, **own_prefixes(settings.base_uri)}.items(), key=lambda kv: -len(kv[1]))
-
-    def short(iri: str) -> str:
-        for name, ns in known:
-            if iri.startswith(ns) and len(iri) > len(ns):
-                return f"{name}:{iri[len(ns) :]}"
-        return iri
-
-    return short
+    return settings.vocab.curie

@@ -13,8 +13,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, VOID, XSD
 
 from labgraph.config import Settings
-from labgraph.namespaces import SD, STANDARD_PREFIXES
-from labgraph.uris import prefixes as own_prefixes
+from labgraph.namespaces import SD
 
 DQV = Namespace("http://www.w3.org/ns/dqv#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -46,7 +45,7 @@ def dataset_iri(settings: Settings) -> URIRef:
 
 def _graph(settings: Settings) -> Graph:
     graph = Graph(bind_namespaces="core")
-    for name, iri in {**STANDARD_PREFIXES, **own_prefixes(settings.base_uri)}.items():
+    for name, iri in settings.vocab.prefixes.items():
         graph.bind(name, iri, replace=True)
     return graph
 

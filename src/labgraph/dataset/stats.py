@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from labgraph.uris import AUTHORING_BASE
+
 _TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }"
 _BY_CLASS = """
 SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n) ?class
@@ -64,7 +66,7 @@ class Stats:
 Select = Callable[[str], list[dict[str, str]]]
 
 
-def compute(store: ox.Store, base: str = "https://w3id.org/labgraph/") -> Stats:
+def compute(store: ox.Store, base: str = AUTHORING_BASE) -> Stats:
     """The figures of a build's dataset: named graphs only, queried as their union (the merge)."""
 
     def select(query: str) -> list[dict[str, str]]:

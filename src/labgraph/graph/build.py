@@ -26,10 +26,10 @@ import pyoxigraph as ox
 
 from labgraph.config import Settings
 from labgraph.dataset import stats
+from labgraph.engine import triples
 from labgraph.errors import BuildError, ShapeViolations
-from labgraph.graph import consistency, sources
+from labgraph.graph import consistency, entailment, sources
 from labgraph.graph.validation import ValidationReport, load_shapes, validate_dataset
-from labgraph.namespaces import STANDARD_PREFIXES
 from labgraph.release import (
     CURRENT,
     DUMPS,
@@ -42,7 +42,6 @@ from labgraph.release import (
     sha256,
 )
 from labgraph.release import current as current_in
-from labgraph.uris import prefixes as own_prefixes
 
 KEEP_RELEASES = 3
 
@@ -87,6 +86,9 @@ def run_build(settings: Settings, *, validate: bool = True, progress: Progress |
     with timings.step("load"):
         dataset = sources.load(settings)
     say(f"loaded {len(dataset)} quads from {len(dataset.files)} files")
+    with timings.step("entailment"):
+        entailed = entailment.materialise(dataset)
+    say(f"entailed {entailed} triples into graph/{entailment.GRAPH_NAME}")
     with timings.step("consistency"):
         consistency.check(dataset)
     report = None
@@ -176,7 +178,7 @@ def _write_artefacts(
     dumps, the statistics and the compressed copies (zlib also releases the GIL): the two cores
     of a small server both work, and the build takes little more than the store's load.
     """
-    prefixes = {**STANDARD_PREFIXES, **own_prefixes(settings.base_uri)}
+    prefixes = settings.vocab.prefixes
     store = dataset.store
     target_of = {name: target / name for name in DUMPS}
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="serving-store") as pool:
@@ -187,7 +189,8 @@ def _write_artefacts(
         serving = pool.submit(_write_store, target, merged_written)
         try:
             with timings.step("dump labgraph.ttl"):
-                ox.serialize(store.query(MERGE), str(target_of["labgraph.ttl"]), ox.RdfFormat.TURTLE, prefixes=prefixes)
+                merged = triples(store, MERGE)
+                ox.serialize(merged, str(target_of["labgraph.ttl"]), ox.RdfFormat.TURTLE, prefixes=prefixes)
         except BaseException as exc:
             merged_written.set_exception(exc)
             raise

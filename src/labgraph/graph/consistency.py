@@ -12,40 +12,45 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from labgraph.engine import solutions
 from labgraph.errors import Conflict, ConflictError
+from labgraph.graph.relation_shapes import find_accompaniment_only_on_activities
 from labgraph.graph.sources import SourceDataset
+from labgraph.vocab import vocabulary
 
-#: Properties that take one value per resource (per language for text).
+#: Properties that take one value per resource (per language for text), as CURIEs expanded under
+#: the dataset's base (:mod:`labgraph.vocab`).
 SINGLE_VALUED = (
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    "http://xmlns.com/foaf/0.1/name",
-    "http://schema.org/foundingDate",
-    "http://schema.org/startDate",
-    "http://schema.org/endDate",
-    "http://schema.org/position",
-    "http://rdf.insee.fr/def/geo#codeINSEE",
-    "https://w3id.org/labgraph/def/siren",
+    "rdfs:label",
+    "foaf:name",
+    "schema:foundingDate",
+    "schema:startDate",
+    "schema:endDate",
+    "schema:position",
+    "igeo:codeINSEE",
+    "lg:siren",
 )
 
 #: The class a thing must have, given the ``/id/{type}/`` segment of its URI.
 TYPE_OF_SEGMENT = {
-    "lab": "https://w3id.org/labgraph/def/Lab",
-    "network": "https://w3id.org/labgraph/def/Network",
-    "organisation": "http://xmlns.com/foaf/0.1/Agent",
-    "programme": "https://w3id.org/labgraph/def/Programme",
-    "call": "https://w3id.org/labgraph/def/Call",
-    "phase": "https://w3id.org/labgraph/def/Phase",
-    "event": "http://schema.org/Event",
-    "person": "http://xmlns.com/foaf/0.1/Person",
-    "membership": "http://www.w3.org/ns/org#Membership",
-    "resource": "https://w3id.org/labgraph/def/KnowledgeResource",
-    "objective": "https://w3id.org/labgraph/def/Objective",
-    "challenge": "https://w3id.org/labgraph/def/Challenge",
-    "proposal": "https://w3id.org/labgraph/def/Proposal",
-    "place": "http://schema.org/Place",
-    "territory": "http://schema.org/Place",
-    "document": "https://w3id.org/labgraph/def/SourceDocument",
-    "reconciliation": "https://w3id.org/labgraph/def/Reconciliation",
+    "lab": "lg:Lab",
+    "network": "lg:Network",
+    "organisation": "foaf:Agent",
+    "programme": "lg:Programme",
+    "call": "lg:Call",
+    "phase": "lg:Phase",
+    "event": "schema:Event",
+    "person": "foaf:Person",
+    "membership": "org:Membership",
+    "resource": "lg:KnowledgeResource",
+    "objective": "lg:Objective",
+    "challenge": "lg:Challenge",
+    "proposal": "lg:Proposal",
+    "place": "schema:Place",
+    "territory": "schema:Place",
+    "document": "lg:SourceDocument",
+    "reconciliation": "lg:Reconciliation",
+    "list": "schema:ItemList",
 }
 
 #: The (subject, property) pairs given more than one value in some language (or none): counted
@@ -84,13 +89,13 @@ SELECT ?segment ?s ?g WHERE {
 
 def find_conflicts(dataset: SourceDataset) -> list[Conflict]:
     """Single-valued properties given different values for one URI by different files."""
-    values = " ".join(f"<{p}>" for p in SINGLE_VALUED)
-    pairs = {(row["s"], row["p"]) for row in dataset.store.query(_CONFLICTING_KEYS % values)}
+    values = " ".join(f"<{p}>" for p in vocabulary(dataset.base).expand_all(SINGLE_VALUED))
+    pairs = {(row["s"], row["p"]) for row in solutions(dataset.store, _CONFLICTING_KEYS % values)}
     if not pairs:
         return []
     files = dataset.files_by_graph()
     stated: dict[tuple[str, str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for row in dataset.store.query(_STATEMENTS % " ".join(f"({s} {p})" for s, p in pairs)):
+    for row in solutions(dataset.store, _STATEMENTS % " ".join(f"({s} {p})" for s, p in pairs)):
         obj = row["o"]
         lang = obj.language or "" if isinstance(obj, ox.Literal) else ""
         where = ", ".join(_relative(p) for p in files.get(row["g"].value, [Path(row["g"].value)]))
@@ -105,15 +110,13 @@ def find_conflicts(dataset: SourceDataset) -> list[Conflict]:
 
 def find_mistyped(dataset: SourceDataset) -> list[Conflict]:
     """Things whose URI says one kind (``/id/lab/``) but whose types never say so."""
+    vocab = vocabulary(dataset.base)
     things = f"{dataset.base}id/"
-    segments = " ".join(
-        f'("{segment}" <{cls.replace("https://w3id.org/labgraph/", dataset.base)}>)'
-        for segment, cls in TYPE_OF_SEGMENT.items()
-    )
+    segments = " ".join(f'("{segment}" <{vocab.expand(cls)}>)' for segment, cls in TYPE_OF_SEGMENT.items())
     query = _MISTYPED % {"things": things, "after": len(things) + 1, "segments": segments}
     files = dataset.files_by_graph()
     by_segment: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for row in dataset.store.query(query, use_default_graph_as_union=True):
+    for row in solutions(dataset.store, query, use_default_graph_as_union=True):
         by_segment[row["segment"].value][row["s"].value].update(_relative(p) for p in files.get(row["g"].value, []))
     found = []
     for segment, cls in TYPE_OF_SEGMENT.items():
@@ -122,14 +125,14 @@ def find_mistyped(dataset: SourceDataset) -> list[Conflict]:
                 Conflict(
                     subject,
                     "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
-                    {", ".join(sorted(where)): [f"not typed <{cls}> as its URI says"]},
+                    {", ".join(sorted(where)): [f"not typed <{vocab.expand(cls)}> as its URI says"]},
                 )
             )
     return found
 
 
 def check(dataset: SourceDataset) -> None:
-    problems = find_conflicts(dataset) + find_mistyped(dataset)
+    problems = find_conflicts(dataset) + find_mistyped(dataset) + find_accompaniment_only_on_activities(dataset)
     if problems:
         raise ConflictError(problems)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -163,7 +164,7 @@ class _TermRebaser:
         self.rebase = rebase
         self.iris: dict[ox.NamedNode, ox.NamedNode] = {}
 
-    def __call__(self, term: _Term) -> _Term:
+    def __call__(self, term: Any) -> Any:  # any term: triples (RDF-star) pass through
         if not self.rebase.active:
             return term
         if isinstance(term, ox.NamedNode):

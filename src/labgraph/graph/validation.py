@@ -8,19 +8,19 @@ Validation runs on the union of all named graphs, with the ontology inside it, s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import pyshacl
-from rdflib import BNode, Graph, Literal
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from labgraph.config import Settings
+from labgraph.graph import entailment
 from labgraph.graph.sources import SourceDataset, load_graph_file
-from labgraph.namespaces import STANDARD_PREFIXES
 from labgraph.rdflib_terms import to_graph
-from labgraph.uris import AUTHORING_BASE
-from labgraph.uris import prefixes as own_prefixes
+from labgraph.vocab import vocabulary
 
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
@@ -70,7 +70,7 @@ def validate_graph(data: Graph, shapes: Graph, prefixes: dict[str, str] | None =
         js=False,
     )
     names = Graph(bind_namespaces="none")
-    for name, iri in (prefixes or {**STANDARD_PREFIXES, **own_prefixes(AUTHORING_BASE)}).items():
+    for name, iri in (prefixes or vocabulary().prefixes).items():
         report_graph.bind(name, iri, replace=True)
         names.bind(name, iri, replace=True)
     results = sorted(
@@ -81,8 +81,12 @@ def validate_graph(data: Graph, shapes: Graph, prefixes: dict[str, str] | None =
 
 
 def validate_dataset(dataset: SourceDataset, settings: Settings, shapes: Graph | None = None) -> ValidationReport:
-    prefixes = {**STANDARD_PREFIXES, **own_prefixes(settings.base_uri)}
-    data = to_graph(dataset.store)
+    """Validate the stated graphs together with what they entail (``graph/entailment``, computed
+    here when the build has not added it yet, without changing the dataset): shapes check the
+    comparable days the build derives."""
+    prefixes = settings.vocab.prefixes
+    extra = () if entailment.is_materialised(dataset) else entailment.entailed(dataset)
+    data = to_graph(chain(dataset.store, extra))
     return validate_graph(data, shapes if shapes is not None else load_shapes(settings), prefixes)
 
 
@@ -97,7 +101,7 @@ def _results(report: Graph, data: Graph, names: Graph) -> list[ValidationResult]
         value = report.value(node, SH.value)
         out.append(
             ValidationResult(
-                severity=SEVERITY_NAMES.get(severity, str(severity)),  # type: ignore[arg-type]
+                severity=SEVERITY_NAMES.get(URIRef(str(severity)), str(severity)),
                 focus=_show(report.value(node, SH.focusNode), data, names),
                 path=None
                 if report.value(node, SH.resultPath) is None

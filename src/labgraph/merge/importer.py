@@ -19,12 +19,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from labgraph.config import Settings
+from labgraph.engine import to_bytes
 from labgraph.errors import LabgraphError, ShapeViolations
 from labgraph.graph import consistency, sources
 from labgraph.graph.validation import validate_dataset
 from labgraph.merge import reconcile
-from labgraph.merge.mapping import Malformed, load_mapping, records, triples_of
+from labgraph.merge.mapping import Malformed, Mapping, load_mapping, records, triples_of
 from labgraph.uris import graph_iri
+from labgraph.vocab import vocabulary
 
 RDF_SUFFIXES = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -39,7 +41,6 @@ RDF_SUFFIXES = {
 PROV = "http://www.w3.org/ns/prov#"
 DCT = "http://purl.org/dc/terms/"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-LG = "https://w3id.org/labgraph/def/"
 
 
 @dataclass
@@ -94,7 +95,7 @@ def merge(
     dataset_iri = f"{base}id/dataset/{slug}"
     current = sources.load(settings)
     known = {q.subject.value for q in current.store if isinstance(q.subject, ox.NamedNode)}
-    theirs_builder = reconcile.ProfileBuilder()
+    theirs_builder = reconcile.ProfileBuilder(vocab=settings.vocab)
     subjects: set[str] = set()
 
     def observed(stream: Iterator[ox.Triple]) -> Iterator[ox.Triple]:
@@ -115,10 +116,10 @@ def merge(
             raise LabgraphError(f"{source}: nothing to import")
         report.imported_entities = len(subjects)
         report.same_uri = sorted(s for s in subjects if s in known)
-        ours = reconcile.profiles(current.store)
+        ours = reconcile.profiles(current.store, vocab=settings.vocab)
         theirs = theirs_builder.profiles()
         report.matches = reconcile.reconcile(ours, theirs)
-        report.conflicts = reconcile.conflicts(report.matches, ours, theirs)
+        report.conflicts = reconcile.conflicts(report.matches, ours, theirs, settings.vocab)
         matched = {m.theirs for m in report.matches} | set(report.same_uri)
         report.new_entities = sum(1 for s in subjects if s not in matched)
 
@@ -140,15 +141,15 @@ def merge(
         data_file = Path(work) / f"{slug}.ttl"
         with data_file.open("wb") as out:
             out.write(b"# Imported by labgraph merge; regenerate rather than edit.\n")
-            out.write(ox.serialize(described, format=ox.RdfFormat.N_TRIPLES))
+            out.write(to_bytes(described, ox.RdfFormat.N_TRIPLES))
             with body.open("rb") as streamed:
                 shutil.copyfileobj(streamed, out)
-            out.write(ox.serialize(provenance, format=ox.RdfFormat.N_TRIPLES))
+            out.write(to_bytes(provenance, ox.RdfFormat.N_TRIPLES))
         body.unlink()
         links_file = Path(work) / f"{slug}-links.ttl"
         links_file.write_bytes(
             b"# Written by labgraph merge; regenerate rather than edit.\n"
-            + ox.serialize(_links(report, dataset_iri, base), format=ox.RdfFormat.N_TRIPLES)
+            + to_bytes(_links(report, dataset_iri, base), ox.RdfFormat.N_TRIPLES)
         )
         _validate_staged(settings, [data_file, links_file])
         if dry_run:
@@ -169,7 +170,7 @@ def reconcile_slug_ok(slug: str) -> bool:
     return bool(SLUG.match(slug))
 
 
-def _read(source: Path, mapping, report: MergeReport, progress: Progress | None) -> Iterator[ox.Triple]:  # type: ignore[no-untyped-def]
+def _read(source: Path, mapping: Mapping | None, report: MergeReport, progress: Progress | None) -> Iterator[ox.Triple]:
     if not source.is_file():
         raise LabgraphError(f"{source}: file not found")
     if mapping is not None:
@@ -228,6 +229,7 @@ def _describe_dataset(
 
 
 def _links(report: MergeReport, dataset_iri: str, base: str) -> list[ox.Triple]:
+    vocab = vocabulary(base)
     out = []
     decimal = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
     for index, match in enumerate(report.matches, start=1):
@@ -238,17 +240,19 @@ def _links(report: MergeReport, dataset_iri: str, base: str) -> list[ox.Triple]:
             else "http://www.w3.org/2004/02/skos/core#closeMatch"
         )
         out.append(ox.Triple(ours, ox.NamedNode(link), theirs))
-        node = ox.NamedNode(f"{base}id/reconciliation/{report.slug}-{index}")
+        node = ox.NamedNode(vocab.thing("reconciliation", f"{report.slug}-{index}"))
         out += [
             ox.Triple(
                 node,
                 ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                ox.NamedNode(LG + "Reconciliation"),
+                ox.NamedNode(vocab.term("Reconciliation")),
             ),
-            ox.Triple(node, ox.NamedNode(LG + "reconciles"), ours),
-            ox.Triple(node, ox.NamedNode(LG + "reconciles"), theirs),
-            ox.Triple(node, ox.NamedNode(LG + "basis"), ox.Literal(match.basis)),
-            ox.Triple(node, ox.NamedNode(LG + "confidence"), ox.Literal(f"{match.confidence:.2f}", datatype=decimal)),
+            ox.Triple(node, ox.NamedNode(vocab.term("reconciles")), ours),
+            ox.Triple(node, ox.NamedNode(vocab.term("reconciles")), theirs),
+            ox.Triple(node, ox.NamedNode(vocab.term("basis")), ox.Literal(match.basis)),
+            ox.Triple(
+                node, ox.NamedNode(vocab.term("confidence")), ox.Literal(f"{match.confidence:.2f}", datatype=decimal)
+            ),
             ox.Triple(node, ox.NamedNode(PROV + "wasDerivedFrom"), ox.NamedNode(dataset_iri)),
         ]
     graph = ox.NamedNode(graph_iri(base, f"{report.slug}-links"))

@@ -39,9 +39,8 @@ from rdflib import Literal as RdfLiteral
 from rdflib import URIRef
 
 from labgraph.errors import MappingError
-from labgraph.namespaces import STANDARD_PREFIXES
 from labgraph.uris import AUTHORING_BASE
-from labgraph.uris import prefixes as own_prefixes
+from labgraph.vocab import vocabulary
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")
@@ -86,7 +85,7 @@ def load_mapping(path: Path, base: str = AUTHORING_BASE) -> Mapping:
         raise MappingError(f"{path}: cannot read the mapping: {exc}") from exc
     if not isinstance(raw, dict):
         raise MappingError(f"{path}: a mapping is a YAML mapping")
-    names = {**STANDARD_PREFIXES, **own_prefixes(base)}
+    names = vocabulary(base).prefixes
 
     def expand(value: str, where: str) -> str:
         value = str(value)

@@ -17,9 +17,12 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
+from labgraph.vocab import Vocabulary, vocabulary
+
+#: Identifier properties (CURIEs, expanded under the base of the data compared) -> key name.
 IDENTIFIERS = {
-    "https://w3id.org/labgraph/def/siren": "siren",
-    "http://rdf.insee.fr/def/geo#codeINSEE": "codeINSEE",
+    "lg:siren": "siren",
+    "igeo:codeINSEE": "codeINSEE",
 }
 SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 WEBSITES = ("http://xmlns.com/foaf/0.1/homepage", "http://schema.org/url")
@@ -31,11 +34,11 @@ NAMES = (
 )
 #: Properties that take one value: two different values on matched resources are a conflict.
 COMPARED = (
-    "http://schema.org/foundingDate",
-    "http://schema.org/startDate",
-    "http://schema.org/endDate",
-    "https://w3id.org/labgraph/def/siren",
-    "http://rdf.insee.fr/def/geo#codeINSEE",
+    "schema:foundingDate",
+    "schema:startDate",
+    "schema:endDate",
+    "lg:siren",
+    "igeo:codeINSEE",
 )
 ARTICLES = {"le", "la", "les", "l", "de", "du", "des", "d", "the", "of", "et", "and"}
 NAME_THRESHOLD = 0.85
@@ -85,9 +88,12 @@ class ValueConflict:
 class ProfileBuilder:
     """Collects profiles one triple at a time, so a large import is never held in memory."""
 
-    def __init__(self, candidates: set[str] | None = None) -> None:
+    def __init__(self, candidates: set[str] | None = None, vocab: Vocabulary | None = None) -> None:
         self.candidates = candidates
         self.found: dict[str, Profile] = {}
+        vocab = vocab or vocabulary()
+        self._identifiers = {vocab.expand(p): key for p, key in IDENTIFIERS.items()}
+        self._compared = set(vocab.expand_all(COMPARED))
 
     def _profile(self, iri: str) -> Profile:
         if iri not in self.found:
@@ -100,8 +106,8 @@ class ProfileBuilder:
         iri, p, o = t.subject.value, t.predicate.value, t.object
         if self.candidates is not None and iri not in self.candidates:
             return
-        if p in IDENTIFIERS and isinstance(o, ox.Literal):
-            self._profile(iri).keys.add(f"{IDENTIFIERS[p]}={o.value}")
+        if p in self._identifiers and isinstance(o, ox.Literal):
+            self._profile(iri).keys.add(f"{self._identifiers[p]}={o.value}")
         elif p == SAME_AS and isinstance(o, ox.NamedNode) and o.value.startswith("http://www.wikidata.org/entity/"):
             self._profile(iri).keys.add("wikidata=" + o.value.rsplit("/", 1)[1])
         elif p in WEBSITES and isinstance(o, ox.NamedNode):
@@ -111,7 +117,7 @@ class ProfileBuilder:
         elif p in NAMES and isinstance(o, ox.Literal) and normalise(o.value):
             self._profile(iri).names.add(normalise(o.value))
             self._profile(iri).labels.append(o.value)
-        if p in COMPARED:
+        if p in self._compared:
             self._profile(iri).values[p].add(o.value if isinstance(o, ox.Literal) else str(o))
 
     def profiles(self) -> dict[str, Profile]:
@@ -119,8 +125,10 @@ class ProfileBuilder:
         return {iri: p for iri, p in self.found.items() if p.keys or p.names}
 
 
-def profiles(triples: list[ox.Triple] | ox.Store, candidates: set[str] | None = None) -> dict[str, Profile]:
-    builder = ProfileBuilder(candidates)
+def profiles(
+    triples: list[ox.Triple] | ox.Store, candidates: set[str] | None = None, vocab: Vocabulary | None = None
+) -> dict[str, Profile]:
+    builder = ProfileBuilder(candidates, vocab)
     for t in triples.quads_for_pattern(None, None, None) if isinstance(triples, ox.Store) else triples:
         builder.add(t)
     return builder.profiles()
@@ -159,11 +167,14 @@ def reconcile(ours: dict[str, Profile], theirs: dict[str, Profile]) -> list[Matc
     return matches
 
 
-def conflicts(matches: list[Match], ours: dict[str, Profile], theirs: dict[str, Profile]) -> list[ValueConflict]:
+def conflicts(
+    matches: list[Match], ours: dict[str, Profile], theirs: dict[str, Profile], vocab: Vocabulary | None = None
+) -> list[ValueConflict]:
+    compared = (vocab or vocabulary()).expand_all(COMPARED)
     out = []
     for match in matches:
         mine, other = ours[match.ours], theirs[match.theirs]
-        for prop in COMPARED:
+        for prop in compared:
             a, b = mine.values.get(prop, set()), other.values.get(prop, set())
             if a and b and a != b:
                 out.append(ValueConflict(match.ours, match.theirs, prop, tuple(sorted(a)), tuple(sorted(b))))

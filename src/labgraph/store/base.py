@@ -104,7 +104,10 @@ class Loaded:
 class Store(Protocol):
     """What labgraph needs from a triple store, and nothing more."""
 
+    #: The build the store answers from (the manifest's id: ETags and caches are keyed on it).
     build_id: str
+    #: The release directory of that build, whose dumps and reports the web layer serves.
+    release: Path
 
     def query(self, request: QueryRequest) -> QueryResult:
         """Run a read-only query under the configured limits."""

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
+from labgraph.engine import to_bytes
 from labgraph.store.base import Term
 from labgraph.store.formats import QUAD_TYPES, RDF_FORMATS
 
@@ -67,18 +68,22 @@ def sources_query(iri: str) -> str:
     return _SOURCES.replace("$X", str(ox.NamedNode(iri)))
 
 
-def term_of(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Term:
+def term_of(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph) -> Term:
+    """A plain term for pages. labgraph states no RDF-star triples and reads no default graph
+    here: either would be a bug upstream, and fails loudly."""
     if isinstance(term, ox.NamedNode):
         return Term("iri", term.value)
     if isinstance(term, ox.BlankNode):
         return Term("bnode", term.value)
-    return Term("literal", term.value, term.language, term.datatype.value if not term.language else None)
+    if isinstance(term, ox.Literal):
+        return Term("literal", term.value, term.language, term.datatype.value if not term.language else None)
+    raise TypeError(f"no plain term for {term!r}")
 
 
 def serialize_quads(quads: list[ox.Quad], media_type: str, prefixes: dict[str, str]) -> bytes:
     """A document: quads in a quad format; their merged, de-duplicated triples in a triple format."""
     if media_type in QUAD_TYPES:
-        body = ox.serialize(quads, format=RDF_FORMATS[media_type], prefixes=prefixes_for(media_type, prefixes))
+        body = to_bytes(quads, RDF_FORMATS[media_type], prefixes=prefixes_for(media_type, prefixes))
         return _without_unused_prefixes(body) if media_type in PREFIXED else body
     return serialize_triples(
         dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads), media_type, prefixes
@@ -93,7 +98,7 @@ def serialize_triples(triples: Iterable[ox.Triple], media_type: str, prefixes: d
     bytes. Query results do not take this path: trimming costs a scan of the body per unused
     prefix, and a result keeps the order the query asked for."""
     ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    body = ox.serialize(ordered, format=RDF_FORMATS[media_type], prefixes=prefixes_for(media_type, prefixes))
+    body = to_bytes(ordered, RDF_FORMATS[media_type], prefixes=prefixes_for(media_type, prefixes))
     return _without_unused_prefixes(body) if media_type in PREFIXED else body
 
 

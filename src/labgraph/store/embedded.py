@@ -16,7 +16,6 @@ import pyoxigraph as ox
 from labgraph.config import Settings
 from labgraph.dataset import stats
 from labgraph.errors import LabgraphError
-from labgraph.namespaces import STANDARD_PREFIXES
 from labgraph.release import Release
 from labgraph.store import policy
 from labgraph.store.base import Description, Loaded, QueryFailed, QueryRequest, QueryResult, Statement, Term
@@ -24,13 +23,12 @@ from labgraph.store.documents import describe_query, serialize_quads, serialize_
 from labgraph.store.formats import QUAD_TYPES, RDF_FORMATS, RESULTS_FORMATS
 from labgraph.store.pool import WorkerPool
 from labgraph.store.worker import Job, LoadSpec, open_store
-from labgraph.uris import prefixes as own_prefixes
 
 
 class EmbeddedStore:
     def __init__(self, settings: Settings, release: Path, extra_files: tuple[Path, ...] = ()) -> None:
         self.settings = settings
-        self.prefixes = {**STANDARD_PREFIXES, **own_prefixes(settings.base_uri)}
+        self.prefixes = settings.vocab.prefixes
         self._extra_files = tuple(extra_files)
         self._use(release, *self._open(release))
 

@@ -45,6 +45,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pyoxigraph as ox
 
+from labgraph.engine import to_bytes
 from labgraph.errors import LabgraphError
 
 NTRIPLES = "application/n-triples"
@@ -203,7 +204,7 @@ def _blank_nodes(triple: ox.Triple) -> list[ox.BlankNode]:
 
 
 def _ntriples(triples: list[ox.Triple]) -> bytes:
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
+    return to_bytes(triples, ox.RdfFormat.N_TRIPLES) if triples else b""
 
 
 class _Target:

@@ -44,8 +44,8 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from labgraph.config import Settings
 from labgraph.dataset import stats
+from labgraph.engine import results_bytes, to_bytes
 from labgraph.errors import LabgraphError, RemoteLimit, RemoteSortLimit, RemoteTimeout
-from labgraph.namespaces import STANDARD_PREFIXES
 from labgraph.rdflib_terms import to_rdflib_term
 from labgraph.release import Release
 from labgraph.store import policy
@@ -62,7 +62,6 @@ from labgraph.store.base import (
 from labgraph.store.documents import describe_query, serialize_quads, serialize_triples, sources_query, term_of
 from labgraph.store.formats import QUAD_TYPES, RDF_FORMATS, RDFLIB_RESULTS, RESULTS_FORMATS
 from labgraph.store.remote_answers import ask_answer, server_message, split_dataset, usable_json
-from labgraph.uris import prefixes as own_prefixes
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +89,7 @@ class RemoteStore:
         manifest = Release(release).manifest
         self.manifest = manifest
         self.build_id: str = manifest["build_id"]
-        self.prefixes = {**STANDARD_PREFIXES, **own_prefixes(settings.base_uri)}
+        self.prefixes = settings.vocab.prefixes
 
     # ------------------------------------------------------------------ protocol
 
@@ -207,7 +206,7 @@ class RemoteStore:
                 b'{"head":{},"boolean":%s}' % (b"true" if ask_answer(answer.body) else b"false"),
                 ox.QueryResultsFormat.JSON,
             )
-            body = boolean.serialize(format=RESULTS_FORMATS[request.media_type])  # type: ignore[union-attr]
+            body = results_bytes(boolean, RESULTS_FORMATS[request.media_type])
             return QueryResult(body, request.media_type, policy.QueryForm.ASK, None, False)
         text = self._based(request, policy.cap_rows(request.text, s.max_rows + 1))
         most = s.max_rows + 1
@@ -236,28 +235,29 @@ class RemoteStore:
             truncated = len(triples) >= most
             triples = triples[: s.max_rows]
             prefixes = self.prefixes if request.media_type in ("text/turtle", "application/trig") else None
-            body = ox.serialize(triples, format=RDF_FORMATS[request.media_type], prefixes=prefixes)
+            body = to_bytes(triples, RDF_FORMATS[request.media_type], prefixes=prefixes)
             return QueryResult(body, request.media_type, form, len(triples), truncated)
         raw = usable_json(answer.body)
         results = ox.parse_query_results(raw, ox.QueryResultsFormat.JSON)
         fmt = RESULTS_FORMATS[request.media_type]
         if isinstance(results, ox.QueryBoolean):  # an ASK the gate did not recognise
-            return QueryResult(results.serialize(format=fmt), request.media_type, policy.QueryForm.ASK, None, False)
+            return QueryResult(results_bytes(results, fmt), request.media_type, policy.QueryForm.ASK, None, False)
         variables = results.variables
         rows = list(islice(results, s.max_rows + 1))
         cap = answer.server_cap
         cut_by_server = cap is not None and cap <= s.max_rows and len(rows) >= cap
         if len(rows) < most and not cut_by_server:
             again = ox.parse_query_results(raw, ox.QueryResultsFormat.JSON)
-            return QueryResult(again.serialize(format=fmt), request.media_type, form, len(rows), False)
+            return QueryResult(results_bytes(again, fmt), request.media_type, form, len(rows), False)
         result = Result("SELECT")
         result.vars = [Variable(v.value) for v in variables]
         result.bindings = [
-            {Variable(v.value): to_rdflib_term(row[v]) for v in variables if row[v] is not None}
+            {Variable(v.value): to_rdflib_term(row[v]) for v in variables if row[v] is not None}  # type: ignore[misc]
             for row in rows[: s.max_rows]
         ]
-        body = result.serialize(format=RDFLIB_RESULTS[request.media_type])
-        return QueryResult(body, request.media_type, form, min(len(rows), s.max_rows), True)
+        cut = result.serialize(format=RDFLIB_RESULTS[request.media_type])
+        assert isinstance(cut, bytes)  # no destination given: rdflib returns the bytes
+        return QueryResult(cut, request.media_type, form, min(len(rows), s.max_rows), True)
 
     @staticmethod
     def _accept(form: policy.QueryForm) -> str:
@@ -339,7 +339,8 @@ class RemoteStore:
             return Description(iri, [], [], self._serialize(quads, media_type))
         sources = [r["doc"].value for r in self._select(sources_query(iri))]
         statements = [
-            Statement(term_of(q.subject), term_of(q.predicate), term_of(q.object), q.graph_name.value) for q in quads
+            Statement(term_of(q.subject), term_of(q.predicate), term_of(q.object), term_of(q.graph_name).value)
+            for q in quads
         ]
         return Description(iri, statements, sources, None)
 

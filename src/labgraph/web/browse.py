@@ -18,21 +18,21 @@ bp = Blueprint("pages", __name__)
 PAGE_SIZE = 50
 
 HOME_CLASSES = [
-    "https://w3id.org/labgraph/def/Lab",
-    "https://w3id.org/labgraph/def/Network",
+    "lg:Lab",
+    "lg:Network",
     "http://www.w3.org/ns/org#Organization",
-    "https://w3id.org/labgraph/def/Programme",
+    "lg:Programme",
     "http://schema.org/Event",
     "http://xmlns.com/foaf/0.1/Person",
     "http://schema.org/AdministrativeArea",
-    "https://w3id.org/labgraph/def/KnowledgeResource",
+    "lg:KnowledgeResource",
     "http://www.w3.org/2004/02/skos/core#ConceptScheme",
-    "https://w3id.org/labgraph/def/SourceDocument",
+    "lg:SourceDocument",
 ]
 
 
 def _rebase(cls: str) -> str:
-    return cls.replace("https://w3id.org/labgraph/", site().settings.base_uri)
+    return site().vocab.expand(cls)
 
 
 @bp.route("/")

@@ -14,9 +14,8 @@ from typing import Any
 from flask import current_app, request
 
 from labgraph.config import Settings
-from labgraph.namespaces import STANDARD_PREFIXES
 from labgraph.store.base import Store, Term
-from labgraph.uris import prefixes as own_prefixes
+from labgraph.vocab import Vocabulary
 from labgraph.web.cache import DocumentCache
 
 LANGUAGES = ("fr", "en")
@@ -52,6 +51,7 @@ class Site:
     prefixes: dict[str, str] = field(default_factory=dict)
     queries: dict[str, Any] = field(default_factory=dict)  # the catalogue, by name
     documents: DocumentCache = field(init=False)  # documents and pages already produced
+    vocab: Vocabulary = field(init=False)
 
     def __post_init__(self) -> None:
         from labgraph import catalogue
@@ -59,8 +59,8 @@ class Site:
         self.documents = DocumentCache(self.settings.document_cache_mb * 1024 * 1024)
         folder = self.settings.project_dir / "queries"
         self.queries = catalogue.load(folder, self.settings.base_uri) if folder.is_dir() else {}
-        self.prefixes = {**STANDARD_PREFIXES, **own_prefixes(self.settings.base_uri)}
-        self._by_length = sorted(self.prefixes.items(), key=lambda kv: -len(kv[1]))
+        self.vocab = self.settings.vocab
+        self.prefixes = self.vocab.prefixes
         for row in self.store.select(LABEL_QUERY % {"base": self.settings.base_uri}):
             label = row["label"]
             self.labels.setdefault(row["s"].value, {}).setdefault(label.language or "", label.value)
@@ -88,10 +88,7 @@ class Site:
         return self.curie(iri)
 
     def curie(self, iri: str) -> str:
-        for name, namespace in self._by_length:
-            if iri.startswith(namespace) and len(iri) > len(namespace):
-                return f"{name}:{iri[len(namespace) :]}"
-        return iri
+        return self.vocab.curie(iri)
 
     # ------------------------------------------------------------------ addresses
 

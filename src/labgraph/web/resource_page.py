@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from flask import render_template, request, url_for
 
 from labgraph.namespaces import SCHEMA
 from labgraph.store.base import Description, Statement, Term
+from labgraph.vocab import Vocabulary
 from labgraph.web.context import fold, site
 from labgraph.web.negotiation import EXTENSIONS
 from labgraph.web.reports import entries_for
@@ -59,15 +61,15 @@ GROUPS = [
             "http://schema.org/founder",
             "http://purl.org/dc/terms/isPartOf",
             "http://purl.org/dc/terms/publisher",
-            "https://w3id.org/labgraph/def/animatedBy",
-            "https://w3id.org/labgraph/def/animates",
-            "https://w3id.org/labgraph/def/partOfProgramme",
-            "https://w3id.org/labgraph/def/speaker",
-            "https://w3id.org/labgraph/def/accompanied",
-            "https://w3id.org/labgraph/def/applicant",
-            "https://w3id.org/labgraph/def/laureate",
-            "https://w3id.org/labgraph/def/testimonyBy",
-            "https://w3id.org/labgraph/def/producedBy",
+            "lg:animatedBy",
+            "lg:animates",
+            "lg:partOfProgramme",
+            "lg:speaker",
+            "lg:accompanied",
+            "lg:applicant",
+            "lg:laureate",
+            "lg:testimonyBy",
+            "lg:producedBy",
             "http://rdf.insee.fr/def/geo#subdivisionDirecteDe",
             "http://www.w3.org/ns/prov#wasAssociatedWith",
         ),
@@ -75,14 +77,14 @@ GROUPS = [
     (
         "group_activity",
         (
-            "https://w3id.org/labgraph/def/offersService",
-            "https://w3id.org/labgraph/def/usesMethod",
+            "lg:offersService",
+            "lg:usesMethod",
             "http://purl.org/dc/terms/subject",
-            "https://w3id.org/labgraph/def/audience",
-            "https://w3id.org/labgraph/def/hasObjective",
-            "https://w3id.org/labgraph/def/facesChallenge",
-            "https://w3id.org/labgraph/def/madeProposal",
-            "https://w3id.org/labgraph/def/maturityStage",
+            "lg:audience",
+            "lg:hasObjective",
+            "lg:facesChallenge",
+            "lg:madeProposal",
+            "lg:maturityStage",
         ),
     ),
     (
@@ -95,7 +97,7 @@ GROUPS = [
             "http://purl.org/dc/terms/created",
             "http://schema.org/position",
             "http://schema.org/eventStatus",
-            "https://w3id.org/labgraph/def/",
+            "lg:",  # every other term of the ontology
         ),
     ),
     (
@@ -105,7 +107,7 @@ GROUPS = [
             "http://www.w3.org/2004/02/skos/core#closeMatch",
             "http://www.w3.org/2004/02/skos/core#exactMatch",
             "http://rdf.insee.fr/def/geo#codeINSEE",
-            "https://w3id.org/labgraph/def/siren",
+            "lg:siren",
             "http://schema.org/url",
             "http://schema.org/email",
             "http://purl.org/dc/terms/identifier",
@@ -115,7 +117,7 @@ GROUPS = [
         "group_provenance",
         (
             "http://www.w3.org/ns/prov#",
-            "https://w3id.org/labgraph/def/ambiguityNote",
+            "lg:ambiguityNote",
             "http://www.w3.org/2004/02/skos/core#note",
             "http://purl.org/dc/terms/source",
         ),
@@ -123,8 +125,14 @@ GROUPS = [
 ]
 
 
+@cache
+def _groups(vocab: Vocabulary) -> list[tuple[str, tuple[str, ...]]]:
+    """GROUPS with labgraph's own terms under the served base."""
+    return [(key, vocab.expand_all(members)) for key, members in GROUPS]
+
+
 def _group_of(predicate: str) -> str:
-    for key, members in GROUPS:
+    for key, members in _groups(site().vocab):
         for member in members:
             if predicate == member or (member.endswith(("#", "/")) and predicate.startswith(member)):
                 return key
@@ -303,16 +311,16 @@ def _texts(statements: list[Statement], predicates: set[str], lang: str) -> list
 
 SCHEMA_TYPES = [
     ("http://schema.org/GovernmentOrganization", "GovernmentOrganization"),
-    ("https://w3id.org/labgraph/def/Lab", "Organization"),
-    ("https://w3id.org/labgraph/def/Network", "Organization"),
+    ("lg:Lab", "Organization"),
+    ("lg:Network", "Organization"),
     ("http://www.w3.org/ns/org#Organization", "Organization"),
     ("http://schema.org/EventSeries", "EventSeries"),
     ("http://schema.org/Event", "Event"),
     ("http://xmlns.com/foaf/0.1/Person", "Person"),
     ("http://schema.org/AdministrativeArea", "AdministrativeArea"),
     ("http://schema.org/Place", "Place"),
-    ("https://w3id.org/labgraph/def/Programme", "Project"),
-    ("https://w3id.org/labgraph/def/KnowledgeResource", "CreativeWork"),
+    ("lg:Programme", "Project"),
+    ("lg:KnowledgeResource", "CreativeWork"),
     ("http://www.w3.org/2004/02/skos/core#Concept", "DefinedTerm"),
 ]
 
@@ -328,11 +336,8 @@ def _schema_org(
 ) -> str:
     """A schema.org JSON-LD summary for search engines, embedded in the page."""
     s = site()
-    base = s.settings.base_uri
-    types = {
-        st.object.value.replace(base, "https://w3id.org/labgraph/") for st in outgoing if st.predicate.value == RDF_TYPE
-    }
-    kind = next((name for cls, name in SCHEMA_TYPES if cls in types), "Thing")
+    types = {st.object.value for st in outgoing if st.predicate.value == RDF_TYPE}
+    kind = next((name for cls, name in SCHEMA_TYPES if s.vocab.expand(cls) in types), "Thing")
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": kind,

@@ -20,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from labgraph.store.base import Store
+from labgraph.vocab import vocabulary
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -38,10 +39,9 @@ FIELDS = {
     RDFS + "comment": DESCRIPTION,
 }
 DISPLAY_LABELS = (RDFS + "label", SKOS + "prefLabel")
-#: Classes of nodes that only join two things: they have IRIs, but a reader looks for what they join.
-INTERNAL_CLASSES = frozenset(
-    {"http://www.w3.org/ns/org#Membership", "https://w3id.org/labgraph/def/Reconciliation"}
-)
+#: Classes of nodes that only join two things: they have IRIs, but a reader looks for what they
+#: join. CURIEs, expanded under the served base.
+INTERNAL_CLASSES = ("org:Membership", "lg:Reconciliation")
 SNIPPET_CHARS = 180
 
 _TEXTS = """
@@ -228,6 +228,7 @@ class SearchIndex:
     def __init__(self, store: Store, base_uri: str) -> None:
         self.store = store
         self.base_uri = base_uri
+        self.internal = frozenset(vocabulary(base_uri).expand_all(INTERNAL_CLASSES))
         self._things: dict[str, Thing] | None = None
         self._subclasses: dict[str, frozenset[str]] = {}
         self._lock = threading.Lock()
@@ -260,7 +261,7 @@ class SearchIndex:
         for row in self.store.select(_TYPES % under):
             if row["s"].value in things:
                 things[row["s"].value].types.add(row["type"].value)
-        return {iri: thing for iri, thing in things.items() if not thing.types & INTERNAL_CLASSES}
+        return {iri: thing for iri, thing in things.items() if not thing.types & self.internal}
 
     def subclasses(self, cls: str) -> frozenset[str]:
         """The class and every class below it (rdfs:subClassOf*), so that a filter on

@@ -99,9 +99,8 @@ def endpoint() -> Response:
         )
     except QueryRejected as exc:
         return labgraph_error_response(request, exc)
-    offer = {QueryForm.ASK: ASK_RESULTS, QueryForm.CONSTRUCT: GRAPH_RESULTS, QueryForm.DESCRIBE: GRAPH_RESULTS}.get(
-        info.form, SELECT_RESULTS
-    )  # type: ignore[arg-type]
+    offers = {QueryForm.ASK: ASK_RESULTS, QueryForm.CONSTRUCT: GRAPH_RESULTS, QueryForm.DESCRIBE: GRAPH_RESULTS}
+    offer = offers.get(info.form, SELECT_RESULTS) if info.form else SELECT_RESULTS
     media_type = offer.choose(request.accept_mimetypes, params.get("format") or None)
     if media_type is None and params.get("format"):
         media_type = offer.choose(request.accept_mimetypes)
@@ -141,7 +140,9 @@ def service_description() -> Response:
     if media_type is None:
         return error_response(request, 406, f"available: {SD_OFFER.listing()}")
     if media_type == "text/html":
-        body = render_template("sparql.html", lang=reader_language(), examples=EXAMPLE_QUERIES)
+        names = {"ontology": s.vocab.ontology, "labo_des_labs": s.vocab.thing("network", "labo-des-labs")}
+        examples = [(title, text % names) for title, text in EXAMPLE_QUERIES]
+        body = render_template("sparql.html", lang=reader_language(), examples=examples)
         response = Response(body, content_type="text/html; charset=utf-8")
     else:
         graph = description.service_description(s.settings, s.manifest, request.base_url)
@@ -163,7 +164,7 @@ def service_description() -> Response:
 EXAMPLE_QUERIES = [
     (
         "Laboratoires et leur structure de rattachement",
-        """PREFIX lg: <https://w3id.org/labgraph/def/>
+        """PREFIX lg: <%(ontology)s>
 PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?lab ?label ?hostLabel WHERE {
@@ -177,7 +178,7 @@ SELECT ?lab ?label ?hostLabel WHERE {
         """PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?member ?label WHERE {
-  ?m org:organization <https://w3id.org/labgraph/id/network/labo-des-labs> ; org:member ?member .
+  ?m org:organization <%(labo_des_labs)s> ; org:member ?member .
   ?member rdfs:label ?label FILTER(LANG(?label) = "fr")
 } ORDER BY ?label""",
     ),
