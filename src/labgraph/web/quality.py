@@ -156,7 +156,7 @@ def _severity(graph: Graph, node: Node) -> str:
 
 def _constraints(graph: Graph, node: Node) -> list[Constraint]:
     out = []
-    for predicate in sorted({p for p in graph.predicates(node, None) if p not in _NOT_CONSTRAINTS}):
+    for predicate in sorted({p for p in graph.predicates(node, None) if p not in _NOT_CONSTRAINTS}, key=str):
         if not str(predicate).startswith(str(SH)) or predicate in _TARGETS:
             continue
         values = tuple(sorted(graph.objects(node, predicate), key=str))

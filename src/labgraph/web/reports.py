@@ -57,7 +57,7 @@ def quality() -> Quality:
         found = current_app.extensions.get(_EXTENSION_KEY)
         if found is None:
             found = current_app.extensions[_EXTENSION_KEY] = Quality(site().release)
-        return found  # type: ignore[no-any-return]
+        return found
 
 
 def entries_for(iri: str, lang: str) -> list[dict[str, Any]]:

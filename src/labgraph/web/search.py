@@ -47,7 +47,7 @@ def index() -> SearchIndex:
         if found is None:
             s = site()
             found = current_app.extensions[_EXTENSION_KEY] = SearchIndex(s.store, s.settings.base_uri)
-        return found  # type: ignore[no-any-return]
+        return found
 
 
 def _integer(name: str, default: int, low: int, high: int | None) -> int:
@@ -177,13 +177,13 @@ def _result(hit: Hit, lang: str) -> dict[str, Any]:
 
 
 def _page_url(page: int) -> str:
-    args = {k: v for k, v in request.args.items() if k != "page"}
-    return url_for("search.search", **args, page=page)
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "page"}
+    return url_for("search.search", **{**args, "page": page})
 
 
 def _facet_url(curie: str | None) -> str:
-    args = {k: v for k, v in request.args.items() if k not in ("page", "class")}
-    return url_for("search.search", **args, **({"class": curie} if curie else {}))
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k not in ("page", "class")}
+    return url_for("search.search", **({**args, "class": curie} if curie else args))
 
 
 def openapi_path() -> dict[str, Any]:
