@@ -37,6 +37,10 @@ THING_TYPES = (
     "list",
 )
 
+#: The named graph the build fills with what the ontology entails from the stated graphs: derived
+#: statements, queryable in the default graph, which pages leave out (they show what sources say).
+ENTAILMENT_GRAPH = "entailment"
+
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-{1,2}[a-z0-9]+)*$")
 
 

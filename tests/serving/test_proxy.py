@@ -141,6 +141,21 @@ def test_pages_vary_by_language_through_the_cache(proxied: Nginx) -> None:
     assert 'lang="en"' in again.text
 
 
+def test_a_chosen_language_is_cached_once_and_links_keep_it(proxied: Nginx) -> None:
+    """A page for ``?lang=en`` is the same bytes for every browser (no Vary: Accept-Language), so
+    the cache keeps one copy; and the redirect its links go through keeps the choice, cached too."""
+    path = "/doc/lab/acco-lab.html?lang=en"
+    answers = [proxied.get(path, "text/html", **{"Accept-Language": lang}) for lang in ("fr", "en", "de", "fr")]
+    assert [status(a) for a in answers[1:]] == ["HIT"] * 3
+    assert len({a.content for a in answers}) == 1 and '<html lang="en">' in answers[0].text
+    for _ in range(2):
+        hop = proxied.get("/id/lab/acco-lab?lang=en", "text/html", **{"Accept-Language": "fr"})
+        assert hop.status_code == 303 and hop.headers["Location"] == "/doc/lab/acco-lab.html?lang=en"
+    assert status(hop) == "HIT"
+    french = proxied.get("/doc/lab/acco-lab.html", "text/html", **{"Accept-Language": "fr"})
+    assert '<html lang="fr">' in french.text  # the negotiated page is still kept apart
+
+
 def test_location_and_absolute_urls_are_the_public_ones(proxied: Nginx) -> None:
     followed = requests.get(proxied.url + LAB, headers={"Accept": "text/turtle"}, timeout=10)
     assert followed.status_code == 200 and followed.url == proxied.url + "/doc/lab/acco-lab.ttl"

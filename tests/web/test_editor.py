@@ -178,3 +178,22 @@ def test_editor_and_api_docs_render_under_the_documented_start(started_like_make
     assert len(operations) > 10  # one per catalogue query
     errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     assert errors == []
+
+
+def test_front_end_files_are_served_from_a_relative_project_dir(real_settings, built, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """``labgraph serve`` run in the checkout has project_dir "."; Flask would look for a relative
+    folder under the package, and the editor and the API docs came without their scripts."""
+    from pathlib import Path
+
+    from ..conftest import _wait_ready
+
+    monkeypatch.chdir(ROOT)
+    server = LiveServer(real_settings.replace(project_dir=Path(".")))
+    try:
+        _wait_ready(server.url)
+        for path in ("/vendor/yasgui/yasgui.min.js", "/vendor/swagger-ui/swagger-ui-bundle.js"):
+            response = requests.get(server.url + path, timeout=10)
+            assert response.status_code == 200, path
+            assert response.headers["Content-Type"].startswith(("text/javascript", "application/javascript"))
+    finally:
+        server.close()

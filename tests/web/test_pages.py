@@ -60,7 +60,7 @@ def test_resource_page_structure_links_and_sources(live: LiveServer) -> None:
     outline.feed(html)
     assert {"header", "nav", "main", "footer", "article"} <= set(outline.tags)
     assert outline.headings.count("Le Labo des Labs") == 1 or any("Labo des Labs" in h for h in outline.headings)
-    assert "Liens entrants" in html  # links both ways
+    assert "sujet de" in html  # links both ways: the resources about it (schema:about), seen from here
     assert 'href="/id/lab/acco-lab"' in html  # related resources link locally
     assert "/id/document/culture-labo-des-labs" in html  # the source document is cited
     data = json.loads(outline.jsonld)
@@ -77,13 +77,15 @@ def test_event_page_embeds_schema_event_with_dates(live: LiveServer) -> None:
 
 def test_numbers_are_shown_with_their_unit(live: LiveServer) -> None:
     html = page(live, "/doc/programme/programme-labo-pia.html")
-    assert "≤ 250000 EUR" in html
+    assert "jusqu&#39;à 250\u202f000 EUR" in html  # in words (see test_resource_pages.py)
 
 
 def test_home_page_counts_and_entry_points(live: LiveServer) -> None:
     html = page(live, "/")
     assert "labgraph" in html and "/classes/lg:Lab" in html
-    assert re.search(r"lg:Lab\?lang=fr\">[^<]+</a> <span class=\"count\">\d+", html)
+    assert re.search(r"lg:Lab\">[^<]+</a> <span class=\"count\">\d+", html)  # no ?lang= unless chosen
+    chosen = page(live, "/?lang=en")
+    assert re.search(r"lg:Lab\?lang=en\">[^<]+</a> <span class=\"count\">\d+", chosen)
 
 
 def test_class_listing_paginates(live: LiveServer) -> None:

@@ -121,7 +121,9 @@ def test_a_resource_page_shows_the_warnings_it_is_the_focus_of(warned: LiveServe
     page = warned.url + "/doc/document/lucas-openlabs.html"
     english = requests.get(page, headers={"Accept-Language": "en"}, timeout=10).text
     assert "Quality check" in english and "An English rdfs:label (@en) is missing." in english
-    assert "Warning" in english and 'href="/validation.html?lang=en"' in english
+    assert "Warning" in english and 'href="/validation.html"' in english
+    chosen = requests.get(page + "?lang=en", headers={"Accept-Language": "fr"}, timeout=10).text
+    assert "Quality check" in chosen and 'href="/validation.html?lang=en"' in chosen  # the choice holds
     french = requests.get(page, headers={"Accept-Language": "fr"}, timeout=10).text
     assert "Contrôle qualité" in french and "Il manque un rdfs:label en anglais" in french
     other = requests.get(warned.url + "/doc/document/culture-labo-des-labs.html", timeout=10).text

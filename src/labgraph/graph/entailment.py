@@ -34,9 +34,10 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from labgraph.graph.sources import SourceDataset
+from labgraph.uris import ENTAILMENT_GRAPH
 
 #: The last segment of the graph's IRI (``{base}graph/entailment``).
-GRAPH_NAME = "entailment"
+GRAPH_NAME = ENTAILMENT_GRAPH
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ from labgraph.config import Settings
 from labgraph.errors import LabgraphError
 from labgraph.release import Release
 from labgraph.store.base import Store
-from labgraph.web import api, browse, dataset, editor, reports, resources, search, sparql
-from labgraph.web.context import Site, reader_language
+from labgraph.web import api, browse, dataset, editor, reports, resources, search, security, sparql
+from labgraph.web.context import Site, chosen_language, keep_language, language_switch_href, reader_language
 from labgraph.web.errors import error_response, labgraph_error_response
 from labgraph.web.i18n import t
 
@@ -65,7 +65,14 @@ def create_app(settings: Settings, store: Store, release: Path) -> Flask:
     # Origin, Flask-CORS would also add Vary: Origin).
     CORS(app, expose_headers=EXPOSED, max_age=86400, send_wildcard=True)
     Compress(app)
-    app.jinja_env.globals.update(t=t, lang_switch=lambda: "en" if reader_language() == "fr" else "fr")
+    security.install(app)
+    app.jinja_env.globals.update(
+        t=t,
+        lang_switch=lambda: "en" if reader_language() == "fr" else "fr",
+        chosen_language=chosen_language,
+        keep_language=keep_language,
+        language_switch_href=language_switch_href,
+    )
     app.jinja_env.policies["json.dumps_kwargs"] = {"ensure_ascii": False}
 
     @app.before_request
@@ -85,7 +92,8 @@ def create_app(settings: Settings, store: Store, release: Path) -> Flask:
         """A release never changes, so a successful GET that sets no caching policy of its own
         (pages, the service description, the API's description) may be kept by browsers and
         proxies like the data documents: for ``cache_max_age``, revalidated by its ETag. Pages
-        follow the reader's language, hence Vary: Accept-Language on HTML."""
+        follow the reader's language, hence Vary: Accept-Language on HTML, except where the
+        reader chose one (``?lang=``): that page is the same bytes for everyone, one cache entry."""
         if (
             request.method not in ("GET", "HEAD")
             or response.status_code != 200
@@ -95,7 +103,7 @@ def create_app(settings: Settings, store: Store, release: Path) -> Flask:
             return response
         response.cache_control.public = True
         response.cache_control.max_age = settings.cache_max_age
-        if response.mimetype == "text/html":
+        if response.mimetype == "text/html" and chosen_language() is None:
             response.vary.add("Accept-Language")
         if "ETag" not in response.headers:
             response.add_etag()

@@ -10,7 +10,8 @@ import math
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
-from labgraph.web.context import fold, reader_language, site
+from labgraph.web.context import chosen_language, fold, reader_language, site
+from labgraph.web.relations import STRUCTURE_CLASSES
 
 #: Endpoints keep the name "pages" that the templates' url_for() calls use.
 bp = Blueprint("pages", __name__)
@@ -39,13 +40,18 @@ def _rebase(cls: str) -> str:
 def home() -> str:
     s = site()
     lang = reader_language()
-    counts = s.manifest["stats"]["classes"]
+    counts = _browsable(s.manifest["stats"]["classes"])
+    chosen = chosen_language()
     entries = [
-        (s.label(_rebase(c), lang), url_for("pages.class_list", curie=s.curie(_rebase(c))), counts.get(_rebase(c), 0))
+        (
+            s.label(_rebase(c), lang),
+            url_for("pages.class_list", curie=s.curie(_rebase(c)), lang=chosen),
+            counts.get(_rebase(c), 0),
+        )
         for c in HOME_CLASSES
     ]
     by_class = sorted(
-        ((s.label(c, lang), url_for("pages.class_list", curie=s.curie(c)), n) for c, n in counts.items()),
+        ((s.label(c, lang), url_for("pages.class_list", curie=s.curie(c), lang=chosen), n) for c, n in counts.items()),
         key=lambda row: -row[2],
     )
     return render_template(
@@ -64,16 +70,24 @@ def classes() -> str:
     lang = reader_language()
     rows = sorted(
         (
-            (s.label(c, lang), url_for("pages.class_list", curie=s.curie(c)), n, s.curie(c))
-            for c, n in s.manifest["stats"]["classes"].items()
+            (s.label(c, lang), url_for("pages.class_list", curie=s.curie(c), lang=chosen_language()), n, s.curie(c))
+            for c, n in _browsable(s.manifest["stats"]["classes"]).items()
         ),
         key=lambda r: fold(r[0]),
     )
     return render_template("classes.html", lang=lang, rows=rows)
 
 
+def _browsable(counts: dict[str, int]) -> dict[str, int]:
+    """Classes of things people browse: not the nodes that qualify a relation or hold a value."""
+    return {c: n for c, n in counts.items() if c not in STRUCTURE_CLASSES}
+
+
+#: Things of a class, not the nodes that stand for a relation or a value (their pages show them
+#: through what they qualify), nor blank nodes.
 _INSTANCES = """
-SELECT ?s WHERE { ?s a <%s> FILTER(isIRI(?s)) }
+SELECT ?s WHERE { ?s a <%s> FILTER(isIRI(?s))
+  FILTER NOT EXISTS { VALUES ?structure { %s } ?s a ?structure } }
 """
 
 
@@ -86,7 +100,8 @@ def class_list(curie: str) -> str:
     if namespace is None or not local or any(c in local for c in '<>"{} \\^`|'):
         abort(404)
     cls = namespace + local
-    members = sorted({row["s"].value for row in s.store.select(_INSTANCES % cls)})
+    structure = " ".join(f"<{c}>" for c in STRUCTURE_CLASSES)
+    members = sorted({row["s"].value for row in s.store.select(_INSTANCES % (cls, structure))})
     if not members:
         abort(404)
     # Sorted by label when the class is small enough to fetch every label; by IRI beyond.

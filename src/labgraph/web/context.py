@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import current_app, request
 
@@ -17,6 +18,7 @@ from labgraph.config import Settings
 from labgraph.store.base import Store, Term
 from labgraph.vocab import Vocabulary
 from labgraph.web.cache import DocumentCache
+from labgraph.web.security import web_link
 
 LANGUAGES = ("fr", "en")
 #: Labels kept in memory: the vocabulary's (classes, properties, concepts), which every page
@@ -104,9 +106,13 @@ class Site:
             return "/" + rest
         return None
 
-    def href(self, iri: str) -> str:
+    def href(self, iri: str) -> str | None:
+        """Where a page links an IRI: this server's page for IRIs under the base (keeping the
+        language the reader chose), other http(s) IRIs as they are, and None for any other
+        scheme (``javascript:``, ``data:``…), which pages show as text: data can be written by
+        anyone, and such a link would run in the reader's browser."""
         local = self.local_path(iri)
-        return (request.script_root + local) if local else iri
+        return (request.script_root + keep_language(local)) if local else web_link(iri)
 
 
 def site() -> Site:
@@ -114,10 +120,39 @@ def site() -> Site:
 
 
 def reader_language() -> str:
+    return chosen_language() or request.accept_languages.best_match(LANGUAGES, default="fr") or "fr"
+
+
+def chosen_language() -> str | None:
+    """The language the reader picked (``?lang=``, which the language switch sets), or None when
+    the page follows Accept-Language. Links carry a choice on, so it holds from page to page; and
+    only a choice, so a page's bytes depend on its URL plus, without ``?lang=``, the negotiated
+    language that ``Vary: Accept-Language`` already names (a cookie would need ``Vary: Cookie``,
+    one cache entry per reader)."""
     chosen = request.args.get("lang")
-    if chosen in LANGUAGES:
-        return chosen
-    return request.accept_languages.best_match(LANGUAGES, default="fr") or "fr"
+    return chosen if chosen in LANGUAGES else None
+
+
+def keep_language(path: str) -> str:
+    """A link to one of this server's pages, carrying the reader's chosen language if any."""
+    chosen = chosen_language()
+    if chosen is None:
+        return path
+    return f"{path}{'&' if '?' in path else '?'}lang={chosen}"
+
+
+def language_switch_href() -> str:
+    """This page in the other language: the same path and arguments, with ``lang`` set (a
+    relative reference, so it works under any base path)."""
+    other = "en" if reader_language() == "fr" else "fr"
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    return "?" + urlencode([*args, ("lang", other)])
+
+
+def language_variant() -> str:
+    """What a page's bytes depend on besides its path: its language, and whether its links
+    carry it (a page produced for ``?lang=en`` is not the one negotiated for English)."""
+    return reader_language() + ("-chosen" if chosen_language() else "")
 
 
 def term_text(term: Term) -> str:

@@ -28,7 +28,9 @@ def vendor(package: str, filename: str) -> Response:
     entry = VENDOR.get(package)
     if entry is None or filename not in entry[1]:
         return error_response(request, 404, f"no front-end file {package}/{filename}")
-    folder = site().settings.project_dir / "node_modules" / entry[0]
+    # Absolute: Flask reads a relative folder from the package's directory, not the working one
+    # (``labgraph serve`` run in the project has project_dir ".").
+    folder = (site().settings.project_dir / "node_modules" / entry[0]).resolve()
     if not (folder / filename).is_file():
         return error_response(request, 404, f"{package} is not installed: run `make install` (npm ci)")
     response = send_from_directory(folder, filename, conditional=True, max_age=86400)

@@ -19,7 +19,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from labgraph.release import SHAPES, VALIDATION_REPORT
-from labgraph.web.context import reader_language, site
+from labgraph.web.context import language_variant, reader_language, site
 from labgraph.web.errors import error_response
 from labgraph.web.negotiation import EXTENSIONS, Offer, content_type
 from labgraph.web.quality import SEVERITY_NAMES, Quality, items
@@ -113,9 +113,11 @@ def _document(name: str, ext: str | None) -> Response:
             return (s.release / DOCUMENTS[name]).read_bytes()
         return q.graph(DOCUMENTS[name]).serialize(format=RDFLIB[media_type], encoding="utf-8")
 
-    body = s.documents.get((name, media_type, lang), produce) or b""
+    # A page's bytes depend on its language and on whether its links carry it (a chosen ?lang=).
+    variant = language_variant() if media_type == "text/html" else ""
+    body = s.documents.get((name, media_type, variant), produce) or b""
     response = Response(body, content_type=content_type(media_type))
-    response.set_etag(f"{s.store.build_id}-{name}-{EXTENSIONS[media_type]}-{lang}")
+    response.set_etag(f"{s.store.build_id}-{name}-{EXTENSIONS[media_type]}-{variant}")
     response.last_modified = datetime.fromisoformat(s.manifest["created"])
     response.headers["Link"] = ", ".join(
         f'<{url_for(f"reports.{name}", ext=EXTENSIONS[other])}>; rel="alternate"; type="{other}"'

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from flask import render_template, request, url_for
 
 from labgraph.namespaces import SCHEMA
-from labgraph.store.base import Description, Statement, Term
+from labgraph.store.base import Description, Statement
+from labgraph.uris import ENTAILMENT_GRAPH
 from labgraph.vocab import Vocabulary
+from labgraph.web import relations
 from labgraph.web.context import fold, site
 from labgraph.web.negotiation import EXTENSIONS
 from labgraph.web.reports import entries_for
+from labgraph.web.values import Value, literal_value, quantity_value
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -29,7 +31,7 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 LABELS = {RDFS + "label", SKOS + "prefLabel"}
 DESCRIPTIONS = {"http://purl.org/dc/terms/description", SKOS + "definition", RDFS + "comment"}
 PAGE_SIZE = 50
-XSD = "http://www.w3.org/2001/XMLSchema#"
+__all__ = ["Value", "render_resource"]  # Value: how one value reads (labgraph.web.values)
 
 GROUPS = [
     (
@@ -132,34 +134,16 @@ def _groups(vocab: Vocabulary) -> list[tuple[str, tuple[str, ...]]]:
 
 
 def _group_of(predicate: str) -> str:
-    for key, members in _groups(site().vocab):
+    """The section a property goes to: the group naming it, else the group of its namespace."""
+    groups = _groups(site().vocab)
+    for key, members in groups:
+        if predicate in members:
+            return key
+    for key, members in groups:
         for member in members:
-            if predicate == member or (member.endswith(("#", "/")) and predicate.startswith(member)):
+            if member.endswith(("#", "/")) and predicate.startswith(member):
                 return key
     return "group_other"
-
-
-@dataclass
-class Value:
-    text: str
-    href: str | None = None
-    lang: str | None = None
-    note: str | None = None  # datatype or kind, shown small
-    nested: list[tuple[str, list[Value]]] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)
-
-
-def _value(term: Term, lang: str, labels: dict[str, dict[str, str]]) -> Value:
-    s = site()
-    if term.kind == "iri":
-        local = s.local_path(term.value)
-        return Value(s.label(term.value, lang, labels), s.href(term.value), note=None if local else term.value)
-    if term.kind == "bnode":
-        return Value("")
-    note = None
-    if term.datatype and term.datatype.startswith(XSD) and not term.datatype.endswith("#string"):
-        note = term.datatype[len(XSD) :]
-    return Value(term.value, lang=term.language, note=note)
 
 
 def render_resource(description: Description, lang: str, doc_stem: str) -> str:
@@ -170,7 +154,10 @@ def render_resource(description: Description, lang: str, doc_stem: str) -> str:
     outgoing: list[Statement] = []
     incoming: list[Statement] = []
     blank: dict[str, list[Statement]] = defaultdict(list)
+    entailed = s.vocab.graph(ENTAILMENT_GRAPH)
     for st in description.statements:
+        if st.graph == entailed:  # derived from the ontology: the page shows what the sources state
+            continue
         if st.predicate.value in LABELS and st.object.kind == "literal":
             labels[st.subject.value].setdefault(st.object.language or "", st.object.value)
         if st.predicate.value == "http://www.w3.org/ns/prov#wasDerivedFrom" and st.subject.value.startswith(
@@ -186,35 +173,35 @@ def render_resource(description: Description, lang: str, doc_stem: str) -> str:
     title = s.label(iri, lang, labels)
     types = sorted({s.label(st.object.value, lang) for st in outgoing if st.predicate.value == RDF_TYPE})
     descriptions = _texts(outgoing, DESCRIPTIONS, lang)
-    grouped: dict[str, dict[str, list[Value]]] = defaultdict(lambda: defaultdict(list))
-    seen: set[tuple[str, str, str]] = set()
+    said = _Shelf()
     for st in outgoing:
         p = st.predicate.value
         if p in LABELS or p in DESCRIPTIONS or p == RDF_TYPE:
             continue
-        key = (p, st.object.kind, st.object.value + (st.object.language or ""))
         source = graph_sources.get(st.graph or "")
-        if key in seen:
-            _add_source(grouped[_group_of(p)][_prop(p, lang)], st.object, source)
-            continue
-        seen.add(key)
-        value = _value(st.object, lang, labels)
         if st.object.kind == "bnode":
-            value = _blank_value(st.object.value, blank, lang, labels)
-        if source:
-            value.sources.append(source)
-        grouped[_group_of(p)][_prop(p, lang)].append(value)
-    for props in grouped.values():
-        for name, values in props.items():
-            if any(v.lang == lang for v in values):
-                values = [v for v in values if v.lang in (lang, None)]
-            props[name] = sorted(values, key=lambda v: fold(v.text))
-    order = [key for key, _ in GROUPS] + ["group_other"]
-    sections = [(key, sorted(grouped[key].items())) for key in order if grouped.get(key)]
-    back: dict[str, list[Value]] = defaultdict(list)
-    for st in incoming:
-        back[_prop(st.predicate.value, lang)].append(_value(st.subject, lang, labels))
-    incoming_sections = sorted((name, _unique(values)) for name, values in back.items())
+            parts = blank.get(st.object.value, [])
+            folded = relations.fold_blank(p, parts, lang, labels)
+            if folded is not None:
+                said.add(_group_of(folded.predicate), _prop(folded.predicate, lang), folded.value, source)
+                continue
+            value = quantity_value(p, parts, lang) or _blank_value(parts, lang, labels)
+        elif st.object.kind == "iri":
+            value = relations.resource_value(st.object.value, lang, labels)
+        else:
+            value = literal_value(st.object, lang)
+        said.add(_group_of(p), _prop(p, lang), value, source)
+    back = _Shelf()
+    for placed in relations.fold_incoming(iri, incoming, lang, labels):
+        if placed.forward:  # the inverse of one of this resource's relations: shown with it, once
+            said.add(_group_of(placed.predicate), _prop(placed.predicate, lang), placed.value)
+            continue
+        name = relations.incoming_name(placed.predicate, lang)
+        group = said.group_named(name)  # the same words as one of its own relations: the same one
+        (said if group else back).add(group or "incoming", name, placed.value)
+    position = relations.positions([*said.values(), *back.values()])
+    sections = said.sections(lang, position)
+    incoming_sections = next((rows for _, rows in back.sections(lang, position)), [])
     doc_labels = s.labels_of(description.sources)
     documents = [(s.label(doc, lang, doc_labels), s.href(doc)) for doc in description.sources]
     alternates = [
@@ -240,63 +227,64 @@ def render_resource(description: Description, lang: str, doc_stem: str) -> str:
     )
 
 
-def _add_source(values: list[Value], term: Term, source: str | None) -> None:
-    if not source:
-        return
-    for value in values:
-        if value.text == term.value or value.href == site().href(term.value):
-            if source not in value.sources:
-                value.sources.append(source)
+class _Shelf:
+    """A page's values by section and property name, each shown once: a value reached twice (two
+    sources, or a relation and its inverse) keeps one entry, with the qualifiers of both."""
+
+    def __init__(self) -> None:
+        self._groups: dict[str, dict[str, list[Value]]] = defaultdict(dict)
+        self._seen: dict[tuple[str, str, str, str, str], Value] = {}
+
+    def add(self, group: str, name: str, value: Value, source: str | None = None) -> None:
+        key = (group, name, value.href or "", value.text, value.lang or "")
+        kept = self._seen.get(key)
+        if kept is None:
+            kept = self._seen[key] = value
+            self._groups[group].setdefault(name, []).append(value)
+        else:
+            kept.note = kept.note or value.note
+            kept.qualifiers += [q for q in value.qualifiers if all(q.text != k.text for k in kept.qualifiers)]
+        if source and source not in kept.sources:
+            kept.sources.append(source)
+
+    def group_named(self, name: str) -> str | None:
+        return next((group for group, props in self._groups.items() if name in props), None)
+
+    def values(self) -> list[Value]:
+        return list(self._seen.values())
+
+    def sections(self, lang: str, position: dict[str, float]) -> list[tuple[str, list[tuple[str, list[Value]]]]]:
+        """In the groups' order; texts in the reader's language when some are; values by position."""
+        order = [key for key, _ in GROUPS] + ["group_other", "incoming"]
+        out = []
+        for key in order:
+            rows = []
+            for name, values in sorted(self._groups.get(key, {}).items(), key=lambda kv: fold(kv[0])):
+                if any(v.lang == lang for v in values):
+                    values = [v for v in values if v.lang in (lang, None)]
+                rows.append((name, relations.ordered(values, position)))
+            if rows:
+                out.append((key, rows))
+        return out
 
 
-def _unique(values: list[Value]) -> list[Value]:
-    out, seen = [], set()
-    for value in values:
-        if (value.text, value.href) not in seen:
-            seen.add((value.text, value.href))
-            out.append(value)
-    return sorted(out, key=lambda v: fold(v.text))
-
-
-def _blank_value(node: str, blank: dict[str, list[Statement]], lang: str, labels: dict[str, dict[str, str]]) -> Value:
+def _blank_value(statements: list[Statement], lang: str, labels: dict[str, dict[str, str]]) -> Value:
+    """A structured value that is no quantity (a postal address…): its label with its parts, or
+    its parts in words."""
     parts: dict[str, list[Value]] = defaultdict(list)
-    summary = []
-    label = None
-    for st in blank.get(node, []):
+    for st in statements:
         p = st.predicate.value
-        if p in LABELS:
-            if label is None or st.object.language == lang:
-                label = st.object.value
+        if p in LABELS or p == RDF_TYPE:
             continue
-        if p == RDF_TYPE:
-            continue
-        parts[_prop(p, lang)].append(_value(st.object, lang, labels))
-        if p in (
-            str(SCHEMA.value),
-            str(SCHEMA.minValue),
-            str(SCHEMA.maxValue),
-            str(SCHEMA.currency),
-            str(SCHEMA.unitText),
-        ):
-            if st.object.language in (None, lang, "fr") or p != str(SCHEMA.unitText):
-                summary.append((p, st.object.value))
-    found = dict(summary)
-    low, high, exact = found.get(str(SCHEMA.minValue)), found.get(str(SCHEMA.maxValue)), found.get(str(SCHEMA.value))
-    if exact is not None:
-        number = exact
-    elif low is not None and high is not None:
-        number = f"{low}–{high}"
-    elif low is not None:
-        number = f"≥ {low}"
-    elif high is not None:
-        number = f"≤ {high}"
-    else:
-        number = ""
-    unit = found.get(str(SCHEMA.currency)) or found.get(str(SCHEMA.unitText)) or ""
-    text = f"{number} {unit}".strip()
-    value = Value(text or (label or "…"), note=label)
-    value.nested = sorted(parts.items())
-    return value
+        term = st.object
+        if term.kind == "iri":
+            parts[_prop(p, lang)].append(relations.resource_value(term.value, lang, labels))
+        elif term.kind == "literal":
+            parts[_prop(p, lang)].append(literal_value(term, lang))
+    label = _texts(statements, LABELS, lang)
+    if label:
+        return Value(label[0], nested=sorted(parts.items()))
+    return Value(", ".join(v.text for _, values in sorted(parts.items()) for v in values) or "…")
 
 
 def _prop(predicate: str, lang: str) -> str:

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from flask import Blueprint, Response, redirect, request, url_for
 
-from labgraph.web.context import reader_language, site
+from labgraph.web.context import chosen_language, language_variant, reader_language, site
 from labgraph.web.errors import error_response
 from labgraph.web.negotiation import BY_EXTENSION, EXTENSIONS, RESOURCE, content_type
 from labgraph.web.ontology_page import render_ontology
@@ -91,7 +91,8 @@ def ontology_namespace() -> Response:
     media_type, refusal = _negotiate()
     if media_type is None:
         return refusal  # type: ignore[return-value]
-    response = redirect(url_for("resources.ontology_document", ext=EXTENSIONS[media_type]), 303)
+    target = url_for("resources.ontology_document", ext=EXTENSIONS[media_type], lang=_chosen(media_type))
+    response = redirect(target, 303)
     response.vary.add("Accept")
     return response
 
@@ -112,8 +113,19 @@ def ontology_document(ext: str) -> Response:
             return render_ontology(lang).encode("utf-8")
         return s.store.graph_document(s.settings.base_uri + "graph/ontology", media_type)
 
-    body = s.documents.get(("ontology", media_type, lang), produce)
+    body = s.documents.get(("ontology", media_type, _variant(media_type)), produce)
     return _document_response(body or b"", media_type, "ontology", alternates_of=None)
+
+
+def _variant(media_type: str) -> str:
+    """Which of a document's versions this request gets: pages have one per language, and one
+    more per language chosen with ``?lang=`` (its links carry the choice on)."""
+    return language_variant() if media_type == "text/html" else ""
+
+
+def _chosen(media_type: str) -> str | None:
+    """The language a redirect to a page carries on (data documents have none)."""
+    return chosen_language() if media_type == "text/html" else None
 
 
 def _see_other(thing_path: str) -> Response:
@@ -123,7 +135,9 @@ def _see_other(thing_path: str) -> Response:
         return error_response(request, 404, f"no resource at {request.path}", media_type=media_type)
     if media_type is None:
         return refusal  # type: ignore[return-value]
-    target = url_for("resources.document", rest=f"{_doc_path(thing_path)}.{EXTENSIONS[media_type]}")
+    target = url_for(
+        "resources.document", rest=f"{_doc_path(thing_path)}.{EXTENSIONS[media_type]}", lang=_chosen(media_type)
+    )
     response = redirect(target, 303)
     response.vary.add("Accept")
     response.cache_control.public = True
@@ -161,13 +175,15 @@ def document(rest: str) -> Response:
         description = s.store.describe(iri, media_type)
         return None if description is None else description.body
 
-    body = s.documents.get((thing_path, media_type, lang), produce)
+    body = s.documents.get((thing_path, media_type, _variant(media_type)), produce)
     if body is None:
         return error_response(request, 404, f"no resource <{iri}>", media_type=media_type)
     response = _document_response(body, media_type, stem, alternates_of=stem)
     if negotiated:
         response.vary.add("Accept")
-        response.headers["Content-Location"] = url_for("resources.document", rest=f"{stem}.{EXTENSIONS[media_type]}")
+        response.headers["Content-Location"] = url_for(
+            "resources.document", rest=f"{stem}.{EXTENSIONS[media_type]}", lang=_chosen(media_type)
+        )
     return response
 
 
@@ -177,8 +193,7 @@ def _document_response(body: str | bytes, media_type: str, key: str, alternates_
     # Only pages depend on the reader's language (the app's release_caching adds Vary:
     # Accept-Language to HTML); a data document is the same bytes, hence the same ETag, whatever
     # Accept-Language says. Cache-Control and the 304 come from release_caching too.
-    lang = reader_language() if media_type == "text/html" else ""
-    response.set_etag(f"{s.store.build_id}-{key}-{EXTENSIONS[media_type]}-{lang}")
+    response.set_etag(f"{s.store.build_id}-{key}-{EXTENSIONS[media_type]}-{_variant(media_type)}")
     response.last_modified = datetime.fromisoformat(s.manifest["created"])
     links = []
     for other, ext in EXTENSIONS.items():

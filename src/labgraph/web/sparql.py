@@ -83,7 +83,8 @@ def endpoint() -> Response:
     except ProtocolError as exc:
         return labgraph_error_response(request, exc)
     if not queries:
-        if request.method == "GET" and not params:
+        # A lone ?lang= is the reader's language, carried by the site's links: still the page.
+        if request.method == "GET" and not set(params) - {"lang"}:
             return service_description()
         return error_response(request, 400, "missing query parameter")
     if len(queries) > 1:
