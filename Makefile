@@ -15,10 +15,12 @@ BASE_TESTS = tests/graph tests/cards tests/catalogue tests/merge tests/web tests
 	tests/store/test_interface.py tests/store/test_remote.py tests/store/test_publish.py tests/store/test_documents.py
 test: install
 	$(BIN)/ruff check src tests
+	$(BIN)/mypy
 	$(BIN)/pytest
 	LABGRAPH_TEST_BASE=$(ALT_BASE) $(BIN)/pytest -q $(BASE_TESTS)
 
-install: $(VENV)/.installed node_modules/.installed
+# The front-end packages first: a missing npm is then said before a minute of pip.
+install: node_modules/.installed $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +28,12 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
-# Front-end packages (query editor, API docs), served by labgraph itself.
+# Front-end packages (query editor, API docs), served by labgraph itself. They need Node.js's npm.
 node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "error: npm not found. labgraph needs Node.js and npm to install its query editor and API docs" >&2; \
+	  echo "       (Debian/Ubuntu: sudo apt-get install npm; or see https://nodejs.org/), then run make again." >&2; \
+	  exit 1; }
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
@@ -45,6 +51,7 @@ serve: install
 
 lint: install
 	$(BIN)/ruff check src tests
+	$(BIN)/mypy
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache

@@ -12,6 +12,19 @@ def test_defaults() -> None:
     assert settings.host == "127.0.0.1"
 
 
+def test_directories_are_absolute_from_the_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Resolved where settings are made: later code (Flask's send_from_directory, a chdir) cannot
+    read a relative directory against another root than the one the user meant."""
+    monkeypatch.chdir(tmp_path)
+    settings = Settings.load({"build_dir": "out"}, environ={"LABGRAPH_PROJECT_DIR": "."})
+    assert settings.project_dir == tmp_path.resolve() and settings.project_dir.is_absolute()
+    assert settings.build_dir == tmp_path.resolve() / "out"
+    assert settings.replace(build_dir="elsewhere").build_dir == tmp_path.resolve() / "elsewhere"
+    assert Settings(project_dir=Path("sub/..")).project_dir == tmp_path.resolve()
+    fixed = Settings.load({"store": "oxigraph:build/releases/x"}, environ={})
+    assert fixed.store == f"oxigraph:{tmp_path.resolve()}/build/releases/x"
+
+
 def test_file_then_environment_then_overrides(tmp_path: Path) -> None:
     (tmp_path / "labgraph.toml").write_text('[labgraph]\nport = 9000\nbase_uri = "http://a.example/"\n')
     settings = Settings.load({"project_dir": tmp_path}, environ={"LABGRAPH_PORT": "9100"})

@@ -38,6 +38,7 @@ ROOMS: dict[str, tuple[str, ...]] = {
         "labgraph.store.remote",
         "labgraph.store.remote_answers",
         "labgraph.store.pool",
+        "labgraph.store.worker_process",
         "labgraph.store.faults",
         "labgraph.store.worker",
         "labgraph.store.factory",

@@ -117,6 +117,14 @@ class Settings:
     )
 
     def __post_init__(self) -> None:
+        # Absolute once, here: a relative directory means one thing to the process (its working
+        # directory) and another to libraries that resolve against their own root (Flask's
+        # send_from_directory uses the app's root_path), so no relative path leaves this class.
+        for name in ("project_dir", "build_dir"):
+            object.__setattr__(self, name, Path(getattr(self, name)).expanduser().resolve())
+        if self.store.startswith("oxigraph:"):  # a fixed release directory, served like build_dir's
+            path = Path(self.store.removeprefix("oxigraph:")).expanduser().resolve()
+            object.__setattr__(self, "store", f"oxigraph:{path}")
         if not self.base_uri.endswith("/") or "://" not in self.base_uri:
             raise ConfigError(f"base_uri must be an absolute URI ending with '/': {self.base_uri!r}")
         if not 0 <= self.port < 65536:

@@ -25,6 +25,7 @@
           ├── TooBusy             every query worker stayed busy for worker_wait_s
           ├── QueryCrashed        the engine died running the query
           │    └── QueryCrashedTwice  and again when run a second time, on another worker
+          ├── ForkRefused         the system refused a new query worker
           └── StoreUnavailable    a remote store cannot be reached or answered badly
                └── RemoteLimit    a limit of the remote server's own configuration
                     └── RemoteSortLimit
@@ -193,6 +194,11 @@ class QueryCrashed(StoreError):
 class QueryCrashedTwice(QueryCrashed):
     """The query's worker died on its first run and on its second, on another worker: the query
     itself kills the engine (a worker killed from outside costs a query one retry, not this)."""
+
+
+class ForkRefused(StoreError):
+    """A query worker could not fork another (the system refused a process); the worker itself
+    is fine and keeps serving."""
 
 
 class StoreUnavailable(StoreError):

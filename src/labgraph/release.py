@@ -2,7 +2,7 @@
 
 A release is a directory under ``build_dir/releases/``; ``build_dir/current`` is a symlink to the
 last successful one. It holds the dumps (:data:`DUMPS`, each also gzipped), the SHACL report and
-the shapes it was checked against, an on-disk Oxigraph store and ``manifest.json`` (build id,
+the shapes it was checked against (:data:`QUALITY`), an on-disk Oxigraph store and ``manifest.json`` (build id,
 creation time, counts, files with their sizes and checksums, sources). The layout is spelled out
 here only, and the manifest is parsed here only, so a reader never guesses at a file name.
 
@@ -26,6 +26,14 @@ STORE_DIR = "store"
 MANIFEST = "manifest.json"
 VALIDATION_REPORT = "validation.ttl"
 SHAPES = "shapes.ttl"
+
+#: The build's quality documents: file name -> (media type, what it holds). Listed in the
+#: manifest under "quality" with their sizes and checksums (the report only when the build
+#: validated), and published beside the dumps.
+QUALITY = {
+    VALIDATION_REPORT: ("text/turtle", "SHACL validation report"),
+    SHAPES: ("text/turtle", "SHACL shapes every build must conform to"),
+}
 
 #: Dump file name -> (media type, what it holds).
 DUMPS = {
@@ -73,6 +81,13 @@ class Release:
         """Published file name -> media type, size, checksum and what it holds."""
         files: dict[str, dict[str, Any]] = self.manifest["files"]
         return files
+
+    @property
+    def quality(self) -> dict[str, dict[str, Any]]:
+        """Quality document name -> media type, size, checksum and what it holds; empty for a
+        release built before they were listed."""
+        documents: dict[str, dict[str, Any]] = self.manifest.get("quality") or {}
+        return documents
 
     @property
     def store_dir(self) -> Path:

@@ -132,10 +132,10 @@ def test_ambiguity_notes(run: Run) -> None:
         "La page annonce onze membres mais en énumère douze, dont le Labo du ministère lui-même ; on ignore si le "
         "Labo est compté parmi les onze."
     }
-    english = run("ambiguity-notes", lang="en")
+    english = run("ambiguity-notes", language="en")
     assert Counter(cols(english, "graph", "resource")) == expected
     assert "The page carries no date." in col(english, "note")
-    assert len(run("ambiguity-notes", lang="")) == 2 * 112
+    assert len(run("ambiguity-notes", language="")) == 2 * 112
     ipn = run("ambiguity-notes", document=c("doc:innovation-places-network"))
     assert Counter(col(ipn, "resource")) == Counter(c(r) for r in AMBIGUITIES["innovation-places-network"])
     assert len(ipn) == 6

@@ -98,7 +98,7 @@ def test_quality_resources_without_source(run: Run, queries: dict[str, catalogue
 def test_quality_missing_label_language(run: Run, queries: dict[str, catalogue.CatalogueQuery]) -> None:
     # every resource and concept with a French label has an English one too
     assert run("quality-missing-label-language") == []
-    assert run("quality-missing-label-language", lang="fr") == []
+    assert run("quality-missing-label-language", language="fr") == []
     trig = """
         ex:g {
           ex:both rdfs:label "Les deux"@fr , "Both"@en .
@@ -114,7 +114,7 @@ def test_quality_missing_label_language(run: Run, queries: dict[str, catalogue.C
         ("http://example.org/frconcept", "Concept français"),
         ("http://example.org/french", "Français seulement"),
     ]
-    assert col(run_on(queries, "quality-missing-label-language", trig, lang="de"), "resource") == words(
+    assert col(run_on(queries, "quality-missing-label-language", trig, language="de"), "resource") == words(
         "http://example.org/concept http://example.org/frconcept http://example.org/french http://example.org/both"
     )
 

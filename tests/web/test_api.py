@@ -33,6 +33,25 @@ def test_run_with_a_parameter_as_json_rows(live: LiveServer) -> None:
     assert body["columns"][:2] == ["structure", "label"]
 
 
+def test_a_language_parameter_reaches_its_query_beside_the_interface_language(live: LiveServer) -> None:
+    """``lang`` chooses the interface language; the queries' own language parameter has another
+    name, so the API passes it on (it once ran ambiguity-notes with no parameters at all)."""
+    url = live.url + "/api/queries/ambiguity-notes"
+    english = requests.get(url, params={"language": "en", "per_page": 200}, timeout=10).json()
+    assert english["parameters"] == {"language": "en"} and english["rows"]
+    assert "The page carries no date." in {row["note"] for row in english["rows"]}
+    french = requests.get(url, params={"language": "fr", "lang": "en", "per_page": 200}, timeout=10).json()
+    assert french["parameters"] == {"language": "fr"}
+    assert not {row["note"] for row in english["rows"]} & {row["note"] for row in french["rows"]}
+    form = requests.get(live.url + "/api/queries", headers={"Accept": "text/html"}, timeout=10).text
+    section = form.split('id="q-ambiguity-notes"')[1].split("</form>")[0]
+    assert section.count('name="lang"') == 1 and 'name="language"' in section
+    spec = requests.get(live.url + "/api/openapi.json", timeout=10).json()
+    for path, item in spec["paths"].items():
+        if path.startswith("/api/queries/"):
+            assert "lang" not in {p["name"] for p in item["get"]["parameters"]}, path
+
+
 @pytest.mark.parametrize(
     "suffix,accept,media",
     [

@@ -51,7 +51,8 @@ def test_compressed_dump_downloads_and_parses(live: LiveServer) -> None:
 def test_dump_listing_and_unknown_dump(live: LiveServer) -> None:
     listing = requests.get(live.url + "/dumps/", timeout=10).text
     assert "labgraph.trig.gz" in listing
-    assert requests.get(live.url + "/dumps/manifest.json", timeout=10).status_code == 404
+    assert requests.get(live.url + "/dumps/no-such-file.ttl", timeout=10).status_code == 404
+    assert requests.get(live.url + "/dumps/store", timeout=10).status_code == 404  # the release's store is not a dump
 
 
 def test_void_lists_the_link_sets_with_their_counts(live: LiveServer) -> None:

@@ -6,6 +6,7 @@ catalogue query must follow). Read by the command line and the web API.
 """
 
 from labgraph.catalogue.loader import (
+    RESERVED,
     CatalogueError,
     CatalogueQuery,
     Parameter,
@@ -14,4 +15,4 @@ from labgraph.catalogue.loader import (
     parse,
 )
 
-__all__ = ["CatalogueError", "CatalogueQuery", "Parameter", "ParameterError", "load", "parse"]
+__all__ = ["RESERVED", "CatalogueError", "CatalogueQuery", "Parameter", "ParameterError", "load", "parse"]

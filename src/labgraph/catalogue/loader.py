@@ -37,6 +37,10 @@ from labgraph.vocab import vocabulary
 TYPES = ("iri", "string", "integer", "date", "year", "language")
 IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+#: Names the web API keeps for itself in a query string (paging, the result format, the
+#: interface language): a parameter so named could never reach its query from the API, so the
+#: catalogue refuses it rather than have one interface drop what another accepts.
+RESERVED = frozenset({"page", "per_page", "format", "lang"})
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,11 @@ def _parameter(path: Path, raw: Any) -> Parameter:
     name, kind = str(raw["name"]), str(raw["type"])
     if not NAME.match(name):
         raise CatalogueError(f"{path}: parameter name {name!r} must be lower-case letters, digits and _")
+    if name in RESERVED:
+        raise CatalogueError(
+            f"{path}: parameter name {name!r} is reserved by the web API ({', '.join(sorted(RESERVED))}); "
+            "choose another (e.g. 'language' for a language)"
+        )
     if kind not in TYPES:
         raise CatalogueError(f"{path}: parameter {name!r} has unknown type {kind!r} (one of {', '.join(TYPES)})")
     description = raw.get("description") or {}

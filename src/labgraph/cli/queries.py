@@ -27,16 +27,42 @@ def list_queries(settings: Settings, lang: str) -> None:
     click.echo(tables.render(["name", "title", "parameters"], rows, max_width=70))
 
 
+#: --format -> media type, for SELECT and ASK (solutions) and for CONSTRUCT and DESCRIBE (a graph).
+#: ``table`` is the terminal's default: a table of solutions, or Turtle for a graph.
+SOLUTION_FORMATS = {
+    "table": "application/sparql-results+json",
+    "json": "application/sparql-results+json",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+GRAPH_FORMATS = {
+    "table": "text/turtle",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "json": "application/ld+json",
+    "rdf": "application/rdf+xml",
+}
+
+
 @click.command("query")
 @click.argument("name_or_file")
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter value. Repeatable.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted({*SOLUTION_FORMATS, *GRAPH_FORMATS} - {"table"}) + ["table"]),
+    default="table",
+    show_default=True,
+    help="SELECT/ASK: table, csv, tsv or json (SPARQL results). CONSTRUCT/DESCRIBE: ttl (also what "
+    "table prints), nt, jsonld (or json) or rdf (RDF/XML).",
+)
 @click.pass_obj
 @reports_errors
 def run_query(settings: Settings, name_or_file: str, params: tuple[str, ...], fmt: str) -> None:
     """Run a catalogue query by NAME, or any SPARQL FILE.rq, on the last build."""
     from labgraph import catalogue
-    from labgraph.store.base import QueryRequest
+    from labgraph.store.base import QueryRequest, inspect
     from labgraph.store.factory import open_store
 
     values = {}
@@ -56,19 +82,28 @@ def run_query(settings: Settings, name_or_file: str, params: tuple[str, ...], fm
             )
         query = known[name_or_file]
     text = query.render(values)
-    media = {
-        "table": "application/sparql-results+json",
-        "json": "application/sparql-results+json",
-        "csv": "text/csv",
-        "tsv": "text/tab-separated-values",
-    }[fmt]
+    info = inspect(
+        text,
+        max_bytes=settings.max_query_bytes,
+        max_nesting=settings.max_nesting,
+        service_allowlist=settings.service_allowlist,
+    )
+    returns_graph = info.form is not None and info.form.returns_graph
+    formats = GRAPH_FORMATS if returns_graph else SOLUTION_FORMATS
+    if fmt not in formats:
+        names = ", ".join(sorted(formats))
+        raise click.BadParameter(f"a {info.form} query prints as {names}, not {fmt}", param_hint="--format")
+    media = formats[fmt]
     store = open_store(settings)
     try:
         result = store.query(QueryRequest(text, media))
     finally:
         store.close()
-    if fmt != "table":
+    if fmt != "table" or returns_graph:
         click.echo(result.body.decode("utf-8"), nl=False)
+        if returns_graph:
+            cut = " (truncated at max_rows)" if result.truncated else ""
+            click.echo(f"{result.count} triple(s){cut}", err=True)
         return
     data = json.loads(result.body)
     if "boolean" in data:

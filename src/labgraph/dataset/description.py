@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID, XSD
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, VOID, XSD
 
 from labgraph.config import Settings
 from labgraph.namespaces import SD
 
+DQV = Namespace("http://www.w3.org/ns/dqv#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+SHACL_SPEC = URIRef("https://www.w3.org/TR/shacl/")
 LICENCE = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence")
 FORMATS = URIRef("http://www.w3.org/ns/formats/")
 IANA = "https://www.iana.org/assignments/media-types/"
@@ -115,6 +118,7 @@ def void_description(settings: Settings, manifest: dict[str, Any], root: str) ->
         g.add((dist, DCAT.byteSize, Literal(info["bytes"], datatype=XSD.nonNegativeInteger)))
         g.add((dist, DCTERMS.license, LICENCE))
         g.add((dist, DCTERMS.title, Literal(f"{name} ({info['holds']})", lang="en")))
+    _provenance(g, ds, manifest, root)
     for cls, count in stats["classes"].items():
         part = BNode()
         g.add((ds, VOID.classPartition, part))
@@ -148,6 +152,62 @@ def void_description(settings: Settings, manifest: dict[str, Any], root: str) ->
         if info.get("source"):
             g.add((subset, DCTERMS.source, URIRef(info["source"])))
     return g
+
+
+def _provenance(g: Graph, ds: URIRef, manifest: dict[str, Any], root: str) -> None:
+    """How this release was made, in PROV-O and DQV terms.
+
+    The build is a ``prov:Activity`` (identified as ``/dumps/manifest.json#build``: the manifest
+    is its record) that generated the dataset, the SHACL report and the manifest and used the
+    shapes. The dataset ``dct:conformsTo`` the shapes (``/shapes``) and has the report
+    (``/validation``) as its ``dqv:hasQualityMetadata``; each document names its download, media
+    type, size and checksum (``spdx:checksum``, as DCAT 3 does) from the manifest. Builds made
+    before the manifest listed these documents only get the activity and the manifest."""
+    build = URIRef(root + "dumps/manifest.json#build")
+    record = URIRef(root + "dumps/manifest.json")
+    g.bind("prov", PROV)
+    g.bind("dqv", DQV)
+    g.bind("spdx", SPDX)
+    g.add((ds, PROV.wasGeneratedBy, build))
+    g.add((build, RDF.type, PROV.Activity))
+    g.add((build, DCTERMS.identifier, Literal(manifest["build_id"])))
+    g.add((build, PROV.endedAtTime, Literal(manifest["created"], datatype=XSD.dateTime)))
+    g.add((build, PROV.generated, ds))
+    g.add((build, RDFS.seeAlso, record))
+    g.add((record, RDF.type, PROV.Entity))
+    g.add((record, PROV.wasGeneratedBy, build))
+    g.add((record, DCAT.mediaType, URIRef(IANA + "application/json")))
+    g.add((record, DCTERMS.title, Literal("Build manifest: files and checksums, sources, statistics", lang="en")))
+    quality = manifest.get("quality") or {}
+    documents = {"shapes.ttl": URIRef(root + "shapes"), "validation.ttl": URIRef(root + "validation")}
+    for name, info in quality.items():
+        document = documents.get(name)
+        if document is None:
+            continue
+        g.add((document, RDF.type, PROV.Entity))
+        g.add((document, DCTERMS.title, Literal(info["holds"], lang="en")))
+        g.add((document, DCAT.downloadURL, URIRef(root + "dumps/" + name)))
+        g.add((document, DCAT.mediaType, URIRef(IANA + info["media_type"])))
+        g.add((document, DCAT.byteSize, Literal(info["bytes"], datatype=XSD.nonNegativeInteger)))
+        g.add((document, DCTERMS.conformsTo, SHACL_SPEC))
+        checksum = BNode()
+        g.add((document, SPDX.checksum, checksum))
+        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        g.add((checksum, SPDX.checksumValue, Literal(info["sha256"], datatype=XSD.hexBinary)))
+        if name == "shapes.ttl":
+            g.add((ds, DCTERMS.conformsTo, document))
+            g.add((document, RDF.type, DCTERMS.Standard))
+            g.add((build, PROV.used, document))
+        else:
+            g.add((ds, DQV.hasQualityMetadata, document))
+            g.add((document, RDF.type, DQV.QualityMetadata))
+            g.add((document, PROV.wasGeneratedBy, build))
+            g.add((build, PROV.generated, document))
+    validation = manifest.get("validation")
+    if validation and "validation.ttl" in quality:
+        report = documents["validation.ttl"]
+        summary = f"{validation['violations']} violation(s), {validation['warnings']} warning(s) or info(s)"
+        g.add((report, RDFS.comment, Literal(summary, lang="en")))
 
 
 def service_description(settings: Settings, manifest: dict[str, Any], endpoint: str) -> Graph:

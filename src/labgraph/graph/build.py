@@ -30,7 +30,17 @@ from labgraph.engine import triples
 from labgraph.errors import BuildError, ShapeViolations
 from labgraph.graph import consistency, entailment, sources
 from labgraph.graph.validation import ValidationReport, load_shapes, validate_dataset
-from labgraph.release import CURRENT, DUMPS, MANIFEST, RELEASES, SHAPES, STORE_DIR, VALIDATION_REPORT, sha256
+from labgraph.release import (
+    CURRENT,
+    DUMPS,
+    MANIFEST,
+    QUALITY,
+    RELEASES,
+    SHAPES,
+    STORE_DIR,
+    VALIDATION_REPORT,
+    sha256,
+)
 from labgraph.release import current as current_in
 
 KEEP_RELEASES = 3
@@ -118,6 +128,11 @@ def _publish(
                 for s in dataset.files
             },
             "files": files,
+            "quality": {
+                name: {"media_type": media_type, "holds": holds, "bytes": path.stat().st_size, "sha256": sha256(path)}
+                for name, (media_type, holds) in QUALITY.items()
+                if (path := staging / name).is_file()
+            },
             "stats": figures.as_dict(),
             "validation": None
             if report is None

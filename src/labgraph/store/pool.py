@@ -15,157 +15,19 @@ within milliseconds whatever the size of the release.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import multiprocessing
-import os
 import queue
-import select
-import signal
 import threading
 import time
-from multiprocessing import reduction
-from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
 
+from labgraph.errors import ForkRefused
 from labgraph.store import faults
 from labgraph.store.base import QueryCrashed, QueryCrashedTwice, QueryFailed, QueryTimeout, TooBusy
-from labgraph.store.worker import FORK, Job, LoadSpec, Outcome, in_memory, serve
+from labgraph.store.worker import Job, LoadSpec, Outcome, in_memory, serve
+from labgraph.store.worker_process import CLOSE_WAIT_S, FORK_TIMEOUT_S, START_TIMEOUT_S, STATUS_LOCK, WorkerProcess
 
 log = logging.getLogger("labgraph.store.pool")
-
-START_TIMEOUT_S = 600.0
-FORK_TIMEOUT_S = 30.0
-#: How long the log line of a death waits for the fork server to report the exit status.
-STATUS_WAIT_S = 1.0
-CLOSE_WAIT_S = 10.0
-
-#: Held to read a fork-server worker's exit status and to start a process: Process.start polls
-#: every child started before, and two readers of one status pipe would each get part of it.
-_STATUS_LOCK = threading.Lock()
-
-
-class ForkRefused(Exception):
-    """The worker could not fork (the system refused a process); the worker itself is fine."""
-
-
-class _Worker:
-    """A worker process, known by its pid: it may be a child of another worker, not of this one.
-
-    One thread at a time talks to it, holding ``lock`` (a query, a fork, its start). ``kill``
-    takes that lock to close the pipe, after its signal has ended the exchange under way: a
-    descriptor closed while another thread reads or writes it goes to the next file the process
-    opens, and the two threads closing one Connection raised EBADF (issue 23)."""
-
-    def __init__(
-        self, pid: int, conn: Connection, process: BaseProcess | None = None, parent: int | None = None
-    ) -> None:
-        self.pid = pid
-        self.conn = conn
-        self.process = process  # when started by the fork server, which reports its exit status
-        self.parent = parent  # the worker that forked it
-        self.started = time.monotonic()  # reset by the pool to when it began to start it
-        self.stopped = False  # killed by the pool at the deadline
-        self.lock = threading.Lock()
-        self._killing = threading.Lock()
-        self._killed = False
-        self._wait_status: int | None = None  # from waitpid, when it became this process's child
-        # Registered once: Connection.poll builds and registers a new selector at every call,
-        # which is a good part of a short query's round trip.
-        self._poller = select.poll()
-        self._poller.register(conn.fileno(), select.POLLIN)
-
-    def ask(self, job: Job, timeout_s: float) -> tuple[str, object] | None:
-        """Send a job and return the answer, or None if there is none within ``timeout_s``;
-        EOFError or OSError when the worker dies first."""
-        with self.lock:
-            self.conn.send(job)
-            if not self.answered(timeout_s):
-                return None
-            answer: tuple[str, object] = self.conn.recv()
-            return answer
-
-    def usable(self) -> bool:
-        """Whether an idle worker can take a query: it said nothing since its last answer (a dead
-        worker's pipe reads as closed) and the kernel is not ending it. Checked before a retry
-        only: a worker killed together with the one that failed would fail the retry too."""
-        return not self._poller.poll(0) and not faults.ending(self.pid)
-
-    def ending(self) -> str:
-        """How the worker ended, as far as this process can know (:mod:`labgraph.store.faults`)."""
-        if self._wait_status is not None:
-            return faults.exit_description(os.waitstatus_to_exitcode(self._wait_status))
-        if self.process is not None:
-            wait([self.process.sentinel], STATUS_WAIT_S)
-            with _STATUS_LOCK:
-                code = self.process.exitcode
-            if code is not None:
-                return faults.exit_description(code)
-            return "exit status not reported by the fork server"
-        if self.stopped:
-            return "signal SIGKILL, sent by the pool"
-        return f"signal or exit code unknown: its parent, worker {self.parent}, lets the kernel reap it"
-
-    def answered(self, timeout_s: float) -> bool:
-        """Whether the worker has answered (or closed its pipe) within ``timeout_s``."""
-        return bool(self._poller.poll(max(0, int(timeout_s * 1000))))
-
-    def is_alive(self) -> bool:
-        try:
-            os.kill(self.pid, 0)
-        except ProcessLookupError:
-            return False
-        try:  # a killed worker keeps its pid as a zombie until its parent (or PID 1) reaps it
-            with open(f"/proc/{self.pid}/stat", encoding="ascii") as stat:
-                return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-        except OSError:  # no /proc (not Linux), or reaped meanwhile: the next call tells
-            return True
-
-    def kill(self) -> None:
-        """Kill the worker and wait (briefly) until it is gone, as joining a child would.
-
-        Idempotent, and safe from several threads at once: the first call signals (once, so a
-        number the kernel has given to another process since is not signalled), the others wait
-        until it is done."""
-        with self._killing:
-            if self._killed:
-                return
-            self._killed = True
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
-            with self.lock:  # an exchange under way ends with the process
-                self.conn.close()
-            deadline = time.monotonic() + 5
-            while time.monotonic() < deadline:
-                # A worker whose parent worker died is adopted by PID 1 (an init reaps it; a server
-                # that runs as PID 1 in a container must reap it itself, and learns its status).
-                with contextlib.suppress(ChildProcessError):
-                    pid, status = os.waitpid(self.pid, os.WNOHANG)
-                    if pid:
-                        self._wait_status = status
-                if not self.is_alive():
-                    return
-                time.sleep(0.001)
-
-    def fork(self) -> tuple[int, Connection]:
-        """Have this (idle) worker fork another; its pid and the pool's end of its pipe."""
-        ours, theirs = multiprocessing.Pipe()
-        try:
-            with self.lock:
-                self.conn.send(FORK)
-                reduction.send_handle(self.conn, theirs.fileno(), self.pid)
-                if not self.answered(FORK_TIMEOUT_S):
-                    raise OSError("the worker did not answer")
-                status, detail = self.conn.recv()
-            if status != "forked":
-                raise ForkRefused(str(detail))
-        except BaseException:
-            ours.close()
-            raise
-        finally:
-            theirs.close()
-        return detail, ours
-
 
 class WorkerPool:
     def __init__(self, spec: LoadSpec, size: int) -> None:
@@ -175,14 +37,14 @@ class WorkerPool:
         self._context.set_forkserver_preload(["labgraph.store.worker"])
         # Last in, first out: the worker that just answered has the data in the CPU caches;
         # alternating between workers costs about 1 ms per query (measured at 100k quads).
-        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
-        self._all: set[_Worker] = set()
+        self._idle: queue.LifoQueue[WorkerProcess] = queue.LifoQueue()
+        self._all: set[WorkerProcess] = set()
         self._lock = threading.Lock()
         self._forking = in_memory(spec)
         self._start_lock = threading.Lock()  # one new worker at a time: the next forks from it
         self._closed = False
         self._closing = threading.Lock()
-        self._starting: set[_Worker] = set()  # started, not ready yet: close() stops them too
+        self._starting: set[WorkerProcess] = set()  # started, not ready yet: close() stops them too
         self._starters: set[threading.Thread] = set()
         self.failures: list[str] = []
         #: Workers replaced because they died or were stopped at a deadline (for metrics).
@@ -214,7 +76,7 @@ class WorkerPool:
         return self._answer(worker, answer, job, timeout_s)
 
     def _run_again(
-        self, job: Job, dead: _Worker, cause: Exception, deadline: float, timeout_s: float, wait_s: float
+        self, job: Job, dead: WorkerProcess, cause: Exception, deadline: float, timeout_s: float, wait_s: float
     ) -> Outcome:
         """The query's worker died under it: replace that worker, run the query on another."""
         if self._closed:
@@ -241,7 +103,7 @@ class WorkerPool:
             ) from exc
         return self._answer(worker, answer, job, timeout_s)
 
-    def _take_usable(self, timeout_s: float) -> _Worker | None:
+    def _take_usable(self, timeout_s: float) -> WorkerProcess | None:
         """An idle worker that can take a query, within ``timeout_s``; dead ones are replaced."""
         deadline = time.monotonic() + timeout_s
         while True:
@@ -253,7 +115,7 @@ class WorkerPool:
                 return worker
             self._discard(worker, "died while idle")
 
-    def _answer(self, worker: _Worker, answer: tuple[str, object] | None, job: Job, timeout_s: float) -> Outcome:
+    def _answer(self, worker: WorkerProcess, answer: tuple[str, object] | None, job: Job, timeout_s: float) -> Outcome:
         if answer is None:
             worker.stopped = True
             label = faults.query_label(job.text)
@@ -319,7 +181,7 @@ class WorkerPool:
         with self._lock:
             return sorted(w.pid for w in self._all)
 
-    def _discard(self, worker: _Worker, what: str) -> None:
+    def _discard(self, worker: WorkerProcess, what: str) -> None:
         """Kill a worker that failed, and start another; ``what`` happened to it is logged, with
         its exit status, by the thread that starts the new one (the status can take a moment)."""
         worker.kill()
@@ -329,13 +191,13 @@ class WorkerPool:
                 self.restarts += 1
         self._replace(worker, what)
 
-    def _replace(self, dead: _Worker | None = None, what: str = "") -> None:
+    def _replace(self, dead: WorkerProcess | None = None, what: str = "") -> None:
         thread = threading.Thread(target=self._start_one, args=(dead, what), name="labgraph-worker-start", daemon=True)
         with self._lock:  # started before close() can see it: a thread not yet started cannot be joined
             self._starters.add(thread)
             thread.start()
 
-    def _start_one(self, dead: _Worker | None, what: str) -> None:
+    def _start_one(self, dead: WorkerProcess | None, what: str) -> None:
         try:
             if dead is not None and not self._closed:
                 log.warning("query worker %d %s (%s); starting another", dead.pid, what, dead.ending())
@@ -374,7 +236,7 @@ class WorkerPool:
                     self._discard(parent, "died while idle (asked to fork a new worker)")
                     continue
                 self._idle.put(parent)
-                worker = _Worker(pid, conn, parent=parent.pid)
+                worker = WorkerProcess(pid, conn, parent=parent.pid)
                 worker.started = began
                 self._welcome(worker)
                 return
@@ -383,7 +245,7 @@ class WorkerPool:
         """A worker that reads the release itself, started clean by the forkserver."""
         parent, child = self._context.Pipe()
         process = self._context.Process(target=serve, args=(child, self._spec), daemon=True)
-        with self._lock, _STATUS_LOCK:
+        with self._lock, STATUS_LOCK:
             if self._closed:
                 parent.close()
                 child.close()
@@ -391,9 +253,9 @@ class WorkerPool:
             process.start()
         child.close()
         assert process.pid is not None
-        self._welcome(_Worker(process.pid, parent, process), START_TIMEOUT_S)
+        self._welcome(WorkerProcess(process.pid, parent, process), START_TIMEOUT_S)
 
-    def _welcome(self, worker: _Worker, timeout_s: float = FORK_TIMEOUT_S) -> None:
+    def _welcome(self, worker: WorkerProcess, timeout_s: float = FORK_TIMEOUT_S) -> None:
         """Wait for the new worker's first word, then give it queries. Until then the worker is
         one that :meth:`close` stops too."""
         with self._lock:

@@ -23,7 +23,7 @@ from labgraph.config import Settings
 from labgraph.errors import LabgraphError
 from labgraph.release import Release
 from labgraph.store.base import Store
-from labgraph.web import api, browse, dataset, editor, labs, resources, security, sparql
+from labgraph.web import api, browse, dataset, editor, labs, reports, resources, search, security, sparql
 from labgraph.web.context import Site, chosen_language, keep_language, language_switch_href, reader_language
 from labgraph.web.errors import error_response, labgraph_error_response
 from labgraph.web.i18n import t
@@ -58,8 +58,9 @@ def create_app(settings: Settings, store: Store, release: Path) -> Flask:
     )
     manifest: dict[str, Any] = Release(release).manifest
     app.extensions["labgraph"] = Site(settings, store, manifest, release)
-    for blueprint in (sparql.bp, resources.bp, browse.bp, dataset.bp, api.bp, labs.bp, editor.bp):
-        app.register_blueprint(blueprint)
+    blueprints = (sparql, resources, browse, search, dataset, reports, api, labs, editor)
+    for module in blueprints:
+        app.register_blueprint(module.bp)
     # "*" whatever the Origin (no credentials are ever involved): the same bytes for every calling
     # site, so a shared cache keeps one copy of each answer rather than one per Origin (echoing the
     # Origin, Flask-CORS would also add Vary: Origin).

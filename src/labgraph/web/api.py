@@ -18,6 +18,8 @@ from labgraph.web import labs
 from labgraph.web.context import reader_language, site
 from labgraph.web.errors import error_response
 from labgraph.web.negotiation import Offer, content_type
+from labgraph.web.search import SEARCH_SCHEMA
+from labgraph.web.search import openapi_path as search_path
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -43,7 +45,7 @@ RESULTS = Offer(
     },
 )
 LISTING = Offer((ROWS, "text/html"), {}, {"json": ROWS, "html": "text/html"})
-RESERVED = {"page", "per_page", "format", "lang"}
+RESERVED = catalogue.RESERVED  # the catalogue refuses parameters so named
 DEFAULT_PAGE_SIZE = 100
 
 
@@ -115,7 +117,8 @@ def run(name: str) -> Response:
     result = s.store.query(QueryRequest(text, store_media))
     next_url = None
     if result.count is None or result.count >= per_page:
-        next_url = url_for("api.run", name=query.name, **{**request.args, "page": page + 1}, _external=True)
+        following: dict[str, Any] = {**request.args, "page": page + 1}
+        next_url = url_for("api.run", name=query.name, **following, _external=True)
     if media in (ROWS, "text/html"):
         data = json.loads(result.body)
         names = data["head"]["vars"]
@@ -163,7 +166,7 @@ def docs() -> str:
     return render_template("api_docs.html", lang=reader_language())
 
 
-_SCHEMA_OF = {
+_SCHEMA_OF: dict[str, dict[str, Any]] = {
     "iri": {"type": "string", "format": "uri"},
     "string": {"type": "string", "maxLength": 500},
     "integer": {"type": "integer"},
@@ -191,6 +194,7 @@ def openapi_document() -> dict[str, Any]:
         },
     }
     paths.update(labs.openapi_paths())  # the structures' identity cards
+    paths["/search"] = search_path()
     for query in _catalogue().values():
         parameters = []
         for p in query.params:
@@ -272,6 +276,7 @@ def openapi_document() -> dict[str, Any]:
         "paths": paths,
         "components": {
             "schemas": {
+                "SearchResults": SEARCH_SCHEMA,
                 "Rows": {
                     "type": "object",
                     "required": ["query", "rows", "columns", "page"],

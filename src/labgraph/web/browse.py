@@ -1,4 +1,5 @@
-"""HTML for browsing: the home page, class listings, search, and the site's small files.
+"""HTML for browsing: the home page, class listings and the site's small files (search is in
+:mod:`labgraph.web.search`).
 
 Server-rendered, usable without JavaScript, in the reader's language.
 """
@@ -126,25 +127,6 @@ def class_list(curie: str) -> str:
         total=len(members),
         class_href=s.href(cls),
     )
-
-
-@bp.route("/search")
-def search() -> str:
-    s = site()
-    lang = reader_language()
-    query = (request.args.get("q") or "").strip()[:200]
-    hits: list[tuple[str, str, str]] = []
-    if query:
-        needle = fold(query)
-        found: dict[str, str] = {}
-        for folded, text, iri in s.search_index:
-            if needle in folded and iri not in found:
-                found[iri] = text
-        ranked = sorted(found.items(), key=lambda kv: (not fold(kv[1]).startswith(needle), fold(kv[1])))
-        top = ranked[:100]
-        labels = s.labels_of([iri for iri, _ in top])
-        hits = [(s.label(iri, lang, labels), s.href(iri), text) for iri, text in top]
-    return render_template("search.html", lang=lang, query=query, hits=hits)
 
 
 @bp.route("/favicon.ico")

@@ -6,7 +6,6 @@ interface); this module adds the label and address logic that pages share.
 
 from __future__ import annotations
 
-import threading
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,16 +36,9 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?s ?label WHERE { VALUES ?s { %s } { ?s rdfs:label ?label } UNION { ?s skos:prefLabel ?label } }
 """
-SEARCH_QUERY = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX foaf: <http://xmlns.com/foaf/0.1/>
-SELECT ?s ?text WHERE { ?s rdfs:label|skos:prefLabel|skos:altLabel|foaf:name ?text FILTER(isIRI(?s)) }
-"""
-
 
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form used for search."""
+    """Case- and accent-insensitive form, to sort labels (search folds more: web/search_index.py)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -58,7 +50,6 @@ class Site:
     manifest: dict[str, Any]
     release: Path  # the release directory whose dumps are served
     labels: dict[str, dict[str, str]] = field(default_factory=dict)  # iri -> lang -> label
-    _search_index: list[tuple[str, str, str]] | None = None  # (folded text, text, iri), built on first use
     prefixes: dict[str, str] = field(default_factory=dict)
     queries: dict[str, Any] = field(default_factory=dict)  # the catalogue, by name
     documents: DocumentCache = field(init=False)  # documents and pages already produced
@@ -72,24 +63,9 @@ class Site:
         self.queries = catalogue.load(folder, self.settings.base_uri) if folder.is_dir() else {}
         self.vocab = self.settings.vocab
         self.prefixes = self.vocab.prefixes
-        self._lock = threading.Lock()
         for row in self.store.select(LABEL_QUERY % {"base": self.settings.base_uri}):
             label = row["label"]
             self.labels.setdefault(row["s"].value, {}).setdefault(label.language or "", label.value)
-
-    @property
-    def search_index(self) -> list[tuple[str, str, str]]:
-        """Every name in the graph, folded for search; built once, at the first search."""
-        with self._lock:
-            if self._search_index is None:
-                seen, index = set(), []
-                for row in self.store.select(SEARCH_QUERY):
-                    key = (row["s"].value, row["text"].value)
-                    if key not in seen:
-                        seen.add(key)
-                        index.append((fold(row["text"].value), row["text"].value, row["s"].value))
-                self._search_index = index
-            return self._search_index
 
     def labels_of(self, iris: list[str]) -> dict[str, dict[str, str]]:
         """Labels of some data resources (a listing page), in one query."""

@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import Blueprint, Response, render_template, request, send_from_directory
 
 from labgraph.dataset import description
+from labgraph.release import MANIFEST
 from labgraph.web.context import reader_language, site
 from labgraph.web.errors import error_response
 from labgraph.web.negotiation import RDF_ONLY, content_type
@@ -40,14 +41,19 @@ def void() -> Response:
 def dumps() -> str:
     s = site()
     files = sorted(s.manifest["files"].items())
-    return render_template("dumps.html", lang=reader_language(), files=files, build=s.manifest)
+    quality = sorted(s.manifest.get("quality", {}).items(), reverse=True)  # the report, then the shapes
+    return render_template("dumps.html", lang=reader_language(), files=files, quality=quality, build=s.manifest)
 
 
 @bp.route("/dumps/<name>")
 def dump(name: str) -> Response:
     s = site()
-    info = s.manifest["files"].get(name)
-    if info is None:  # only files the manifest lists: no path ever reaches the file system
+    # Only files the manifest lists (dumps, the report and the shapes) and the manifest itself:
+    # no path ever reaches the file system.
+    info = s.manifest["files"].get(name) or s.manifest.get("quality", {}).get(name)
+    if name == MANIFEST:
+        info = {"media_type": "application/json"}
+    if info is None:
         return error_response(request, 404, f"no dump named {name!r}")
     mimetype = "application/gzip" if info.get("encoding") == "gzip" else info["media_type"]
     response = send_from_directory(

@@ -35,6 +35,7 @@ def render_ontology(lang: str) -> str:
             iri,
             {
                 "iri": iri,
+                "href": s.href(iri),
                 "label": s.label(iri, lang),
                 "curie": s.curie(iri),
                 "kind": row["kind"].value.rsplit("#", 1)[1],

@@ -23,6 +23,7 @@ from labgraph.web import relations
 from labgraph.web.context import fold, site
 from labgraph.web.labs import card_view
 from labgraph.web.negotiation import EXTENSIONS
+from labgraph.web.reports import entries_for
 from labgraph.web.values import Value, literal_value, quantity_value
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -224,6 +225,7 @@ def render_resource(description: Description, lang: str, doc_stem: str) -> str:
         jsonld=jsonld,
         doc_stem=doc_stem,
         card=card_view(iri, lang),  # the identity card (issue #15), None for other resources
+        report_entries=entries_for(iri, lang),
     )
 
 

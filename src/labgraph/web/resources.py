@@ -12,6 +12,7 @@ import re
 from datetime import datetime
 
 from flask import Blueprint, Response, redirect, request, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from labgraph.web.context import chosen_language, language_variant, reader_language, site
 from labgraph.web.errors import error_response
@@ -25,6 +26,36 @@ bp = Blueprint("resources", __name__)
 #: not one of our URIs, whatever it decodes to.
 SAFE_PATH = re.compile(r"^(?:id|def|graph)/[A-Za-z0-9][A-Za-z0-9_\-]*(?:/[A-Za-z0-9][A-Za-z0-9_\-]*)*$")
 ONTOLOGY_DOC = "ontology"
+
+
+def _negotiate() -> tuple[str | None, Response | None]:
+    """The representation a negotiating URL answers with: ``?format=`` (the names the suffixes
+    use, and their aliases), as on /sparql and /void, for a browser's link; otherwise Accept."""
+    name = request.args.get("format")
+    media_type = RESOURCE.choose(request.accept_mimetypes, name)
+    if media_type is not None:
+        return media_type, None
+    if name:
+        return None, error_response(request, 406, f"no format named {name!r}; available: {_format_names()}")
+    return None, error_response(request, 406, f"available: {RESOURCE.listing()}")
+
+
+def _format_names() -> str:
+    return ", ".join(EXTENSIONS.values())
+
+
+def _disagreement(media_type: str) -> Response | None:
+    """A URL with a suffix names its representation; a ``?format=`` naming another is refused
+    rather than silently ignored."""
+    name = request.args.get("format")
+    if name and RESOURCE.choose(request.accept_mimetypes, name) != media_type:
+        return error_response(
+            request,
+            400,
+            f"this URL's suffix is .{EXTENSIONS[media_type]} but format={name!r} asks for something else; "
+            "drop one of the two",
+        )
+    return None
 
 
 def _thing_path(kind: str, rest: str) -> str:
@@ -41,26 +72,26 @@ def _thing_of_doc(doc_path: str) -> str:
 
 
 @bp.route("/id/<path:rest>", methods=["GET"])
-def thing_id(rest: str) -> Response:
+def thing_id(rest: str) -> WerkzeugResponse:
     return _see_other(_thing_path("id", rest))
 
 
 @bp.route("/def/<path:rest>", methods=["GET"])
-def thing_def(rest: str) -> Response:
+def thing_def(rest: str) -> WerkzeugResponse:
     return _see_other(_thing_path("def", rest))
 
 
 @bp.route("/graph/<path:rest>", methods=["GET"])
-def thing_graph(rest: str) -> Response:
+def thing_graph(rest: str) -> WerkzeugResponse:
     return _see_other(_thing_path("graph", rest))
 
 
 @bp.route("/def/", methods=["GET"])
 @bp.route("/def", methods=["GET"])
-def ontology_namespace() -> Response:
-    media_type = RESOURCE.choose(request.accept_mimetypes)
+def ontology_namespace() -> WerkzeugResponse:
+    media_type, refusal = _negotiate()
     if media_type is None:
-        return error_response(request, 406, f"available: {RESOURCE.listing()}")
+        return refusal  # type: ignore[return-value]
     target = url_for("resources.ontology_document", ext=EXTENSIONS[media_type], lang=_chosen(media_type))
     response = redirect(target, 303)
     response.vary.add("Accept")
@@ -73,6 +104,9 @@ def ontology_document(ext: str) -> Response:
     media_type = BY_EXTENSION.get(ext)
     if media_type is None:
         return error_response(request, 404, f"no {ext} representation of the ontology")
+    refusal = _disagreement(media_type)
+    if refusal is not None:
+        return refusal
     lang = reader_language() if media_type == "text/html" else ""
 
     def produce() -> bytes:
@@ -95,13 +129,13 @@ def _chosen(media_type: str) -> str | None:
     return chosen_language() if media_type == "text/html" else None
 
 
-def _see_other(thing_path: str) -> Response:
+def _see_other(thing_path: str) -> WerkzeugResponse:
     s = site()
-    media_type = RESOURCE.choose(request.accept_mimetypes)
+    media_type, refusal = _negotiate()
     if not SAFE_PATH.match(thing_path) or not s.store.exists(s.settings.base_uri + thing_path):
         return error_response(request, 404, f"no resource at {request.path}", media_type=media_type)
     if media_type is None:
-        return error_response(request, 406, f"available: {RESOURCE.listing()}")
+        return refusal  # type: ignore[return-value]
     target = url_for(
         "resources.document", rest=f"{_doc_path(thing_path)}.{EXTENSIONS[media_type]}", lang=_chosen(media_type)
     )
@@ -119,13 +153,16 @@ def document(rest: str) -> Response:
     negotiated = not dot or "/" in ext
     if negotiated:
         stem = rest
-        media_type = RESOURCE.choose(request.accept_mimetypes)
+        media_type, refusal = _negotiate()
         if media_type is None:
-            return error_response(request, 406, f"available: {RESOURCE.listing()}")
+            return refusal  # type: ignore[return-value]
     else:
         media_type = BY_EXTENSION.get(ext)
         if media_type is None:
             return error_response(request, 404, f"no {ext} representation here")
+        refusal = _disagreement(media_type)
+        if refusal is not None:
+            return refusal
     thing_path = _thing_of_doc(stem)
     iri = s.settings.base_uri + thing_path
     if not SAFE_PATH.match(thing_path):
