@@ -11,7 +11,9 @@ run: install build serve
 # The suite, then its base-dependent part again under another base URI: nothing in labgraph may
 # depend on the default base (tests/conftest.py reads LABGRAPH_TEST_BASE).
 ALT_BASE ?= https://data.example.org/lg/
-BASE_TESTS = tests/graph tests/cards tests/catalogue tests/merge tests/web tests/cli tests/test_data.py \
+BASE_TESTS = tests/graph tests/cards tests/catalogue tests/merge tests/cli tests/test_data.py \
+	tests/web/test_resources.py tests/web/test_pages.py tests/web/test_resource_pages.py tests/web/test_sparql.py \
+	tests/web/test_dataset.py tests/web/test_api.py tests/web/test_search.py tests/web/test_reports.py \
 	tests/store/test_interface.py tests/store/test_remote.py tests/store/test_publish.py tests/store/test_documents.py
 test: install
 	$(BIN)/ruff check src tests

@@ -236,3 +236,98 @@ def test_identifiers_match_under_any_base(project: Path, tmp_path: Path, inputs:
     report = merge(settings, inputs[0], mapping_file=inputs[1], dry_run=True)
     assert [(m.ours, m.basis) for m in report.by_identifier] == [(base + "id/organisation/bnf", "siren=180046252")]
     assert [(c.ours, c.property) for c in report.conflicts] == [(base + "id/lab/labo-culture", SCHEMA + "foundingDate")]
+
+
+def test_merging_the_same_file_again_replaces_the_import(project_settings: Settings, inputs: tuple[Path, Path]) -> None:
+    """The README's step 2 run twice: the second merge replaces the first import instead of
+    counting its entities as already known (they lost their source, and SHACL refused the graph)."""
+    source, mapping = inputs
+    first = merge(project_settings, source, mapping_file=mapping)
+
+    def statements(paths: list[Path]) -> dict[Path, set[str]]:  # all but the retrieval time, which moves on
+        return {p: {s for s in p.read_text("utf-8").splitlines() if "XMLSchema#dateTime" not in s} for p in paths}
+
+    written = statements(first.written)
+    again = merge(project_settings, source, mapping_file=mapping)
+    assert again.same_uri == [] and again.new_entities == first.new_entities
+    assert [(m.ours, m.theirs) for m in again.matches] == [(m.ours, m.theirs) for m in first.matches]
+    assert statements(again.written) == written
+    assert run_build(project_settings).report.conforms  # type: ignore[union-attr]
+
+
+def test_review_csv_cells_cannot_run_as_formulas(
+    project_settings: Settings, inputs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A label from the imported file that starts like a formula is written as text."""
+    source, mapping = inputs
+    source.write_text(CSV_TEXT.replace("fruit,La Fruitiere,", "fruit,@La Fruitiere,"), "utf-8")
+    review = tmp_path / "review.csv"
+    env = {
+        **os.environ,
+        "LABGRAPH_PROJECT_DIR": str(project_settings.project_dir),
+        "LABGRAPH_BUILD_DIR": str(project_settings.build_dir),
+    }
+    command = [sys.executable, "-m", "labgraph", "merge", str(source), "--mapping", str(mapping), "--dry-run"]
+    done = subprocess.run([*command, "--review-csv", str(review)], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    with review.open(encoding="utf-8") as handle:
+        labels = [row["imported_label"] for row in csv.DictReader(handle)]
+    assert "'@La Fruitiere" in labels  # still matched by name and listed, but as text
+    assert not any(label.startswith(("=", "+", "-", "@")) for label in labels)
+
+
+def test_imported_files_are_readable_like_any_new_file_and_no_temporary_is_left(
+    project_settings: Settings, inputs: tuple[Path, Path]
+) -> None:
+    previous = os.umask(0o022)
+    try:
+        report = merge(project_settings, inputs[0], mapping_file=inputs[1])
+    finally:
+        os.umask(previous)
+    assert [oct(path.stat().st_mode & 0o777) for path in report.written] == [oct(0o644)] * 2
+    imports = project_settings.data_dir / "imports"
+    assert sorted(p.name for p in imports.iterdir()) == sorted(p.name for p in report.written)
+
+
+@pytest.mark.parametrize(
+    "change,expected",
+    [
+        (
+            ("mapping", 'pattern: "^[0-9]{9}$"', 'pattern: "^[0-9"'),
+            r"fields\[1\]\.pattern .* is not a regular expression",
+        ),
+        (("mapping", "lang: fr", "lang: not a tag"), r"fields\[0\]\.lang 'not a tag' is not a language tag"),
+        (("mapping", "format: csv", 'format: csv\ndelimiter: ";;"'), r"delimiter must be one character, not ';;'"),
+        (("csv", "La Fruitiere", "La Fruiti\udcffre"), r"labs\.csv:3: the file is not UTF-8"),
+        (("csv", "La Fruitiere", "x" * 140_000), r"labs\.csv:\d+: field larger than field limit"),
+        (("csv", "La Fruitiere,", '"La Fruitiere,'), r"labs\.csv:\d+: unexpected end of data"),
+    ],
+    ids=["bad regex", "bad language tag", "long delimiter", "not UTF-8", "field over 128 KB", "unterminated quote"],
+)
+def test_broken_merge_input_names_file_line_and_field_and_changes_nothing(
+    project_settings: Settings, inputs: tuple[Path, Path], change: tuple[str, str, str], expected: str
+) -> None:
+    source, mapping = inputs
+    which, old, new = change
+    target = mapping if which == "mapping" else source
+    text = target.read_text("utf-8")
+    assert old in text
+    target.write_bytes(text.replace(old, new).encode("utf-8", "surrogateescape"))
+    before = snapshot(project_settings)
+    with pytest.raises(MappingError, match=expected):
+        merge(project_settings, source, mapping_file=mapping)
+    assert snapshot(project_settings) == before
+
+
+def test_nul_bytes_and_impossible_years_are_malformed_records(
+    project_settings: Settings, inputs: tuple[Path, Path]
+) -> None:
+    source, mapping = inputs
+    text = CSV_TEXT.replace("La Fruitiere,,2018", "La Fruiti\x00ere,,2018").replace(
+        "new,Laboratoire des territoires de demain,,2022", "new,Laboratoire des territoires de demain,,notayear"
+    )
+    source.write_text(text, encoding="utf-8")
+    report = merge(project_settings, source, mapping_file=mapping, dry_run=True)
+    reasons = {m.line: m.reason for m in report.malformed}
+    assert reasons[3] == "name holds a control character (such as NUL)"
+    assert reasons[5] == "founded='notayear' is not a valid gYear"

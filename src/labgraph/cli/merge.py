@@ -88,8 +88,18 @@ def merge_command(
         with review_csv.open("w", encoding="utf-8", newline="") as handle:
             writer = csv_module.writer(handle)
             writer.writerow(["labgraph_label", "imported_label", "confidence", "labgraph_iri", "imported_iri"])
-            writer.writerows(rows)
+            writer.writerows([_spreadsheet_safe(cell) for cell in row] for row in rows)
     for path in report.written:
         click.echo(f"  wrote {path}")
     if not dry_run:
         click.echo("run `labgraph build` to publish the merged graph")
+
+
+#: What a spreadsheet takes for the start of a formula (OWASP's list for CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _spreadsheet_safe(cell: str) -> str:
+    """A label such as ``=HYPERLINK(...)`` from an imported file is written as text: a leading
+    apostrophe makes spreadsheets show it instead of running it."""
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell

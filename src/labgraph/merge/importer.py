@@ -8,6 +8,7 @@ SHACL in a staging copy; if that fails, or with ``--dry-run``, the project is le
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -94,6 +95,10 @@ def merge(
     report = MergeReport(slug, graph_iri(base, slug))
     dataset_iri = f"{base}id/dataset/{slug}"
     current = sources.load(settings)
+    # A new merge of the same dataset replaces its earlier import: what that import stated is
+    # neither known already nor anything to reconcile with (its subjects would lose their source).
+    for name in (slug, f"{slug}-links"):
+        current.store.remove_graph(ox.NamedNode(current.graph_iri(name)))
     known = {q.subject.value for q in current.store if isinstance(q.subject, ox.NamedNode)}
     theirs_builder = reconcile.ProfileBuilder(vocab=settings.vocab)
     subjects: set[str] = set()
@@ -155,13 +160,35 @@ def merge(
         if dry_run:
             return report
         imports.mkdir(parents=True, exist_ok=True)
-        for staged in (data_file, links_file):
-            handle, temporary = tempfile.mkstemp(dir=imports, prefix=f".{staged.name}.")
-            with os.fdopen(handle, "wb") as out, staged.open("rb") as data:
-                shutil.copyfileobj(data, out)
-            os.replace(temporary, imports / staged.name)
-            report.written.append(imports / staged.name)
+        # Both files are complete and flushed beside their targets before either is renamed, so
+        # the window in which a kill leaves one new file beside one old is two renames wide; the
+        # temporary copies go on every exit. They get the mode any new file would (mkstemp's is
+        # 0600, and a shared checkout must stay readable).
+        mode = 0o666 & ~_umask()
+        temporaries: list[tuple[str, Path]] = []
+        try:
+            for staged in (data_file, links_file):
+                handle, temporary = tempfile.mkstemp(dir=imports, prefix=f".{staged.name}.")
+                temporaries.append((temporary, imports / staged.name))
+                with os.fdopen(handle, "wb") as out, staged.open("rb") as data:
+                    shutil.copyfileobj(data, out)
+                    out.flush()
+                    os.fsync(out.fileno())
+                os.chmod(temporary, mode)
+            for temporary, target in temporaries:
+                os.replace(temporary, target)
+                report.written.append(target)
+        finally:
+            for temporary, _ in temporaries:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temporary)
     return report
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def reconcile_slug_ok(slug: str) -> bool:

@@ -113,6 +113,7 @@ def load_mapping(path: Path, base: str = AUTHORING_BASE) -> Mapping:
     for index, item in enumerate(raw.get("fields") or []):
         if not isinstance(item, dict) or "column" not in item or "property" not in item:
             raise MappingError(f"{path}: fields[{index}] needs a column and a property")
+        _check_field(path, index, item)
         fields.append(
             Field(
                 column=str(item["column"]),
@@ -126,13 +127,16 @@ def load_mapping(path: Path, base: str = AUTHORING_BASE) -> Mapping:
         )
     if not fields:
         raise MappingError(f"{path}: a mapping needs at least one field")
+    delimiter = str(raw.get("delimiter", ","))
+    if len(delimiter) != 1:
+        raise MappingError(f"{path}: delimiter must be one character, not {delimiter!r}")
     return Mapping(
         slug=slug,
         title={k: str(v) for k, v in title.items()},
         source=str(dataset.get("source", path.name)),
         licence=dataset.get("licence"),
         format=fmt,
-        delimiter=str(raw.get("delimiter", ",")),
+        delimiter=delimiter,
         records=raw.get("records"),
         subject=subject,
         types=tuple(expand(t, "types") for t in raw.get("types") or ()),
@@ -144,10 +148,14 @@ def load_mapping(path: Path, base: str = AUTHORING_BASE) -> Mapping:
 def records(path: Path, mapping: Mapping) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line or index, record) pairs; CSV is read as a stream."""
     if mapping.format == "csv":
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle, delimiter=mapping.delimiter)
+        # strict: an unterminated quote is an error, not the start of a field that swallows
+        # every following record
+        reader = csv.DictReader(_utf8_lines(path), delimiter=mapping.delimiter, strict=True)
+        try:
             for row in reader:
                 yield reader.line_num, row
+        except csv.Error as exc:
+            raise MappingError(f"{path}:{reader.line_num}: {exc}") from exc
         return
     data: Any = json.loads(path.read_text("utf-8"))
     for key in (mapping.records or "").split(".") if mapping.records else ():
@@ -169,6 +177,9 @@ def triples_of(record: dict[str, Any], mapping: Mapping) -> list[ox.Triple] | Ma
     out = [ox.Triple(subject, ox.NamedNode(RDF_TYPE), ox.NamedNode(t)) for t in mapping.types]
     if mapping.classification:
         out.append(ox.Triple(subject, ox.NamedNode(ORG_CLASSIFICATION), ox.NamedNode(mapping.classification)))
+    for name, value in values.items():
+        if _CONTROL.search(value):
+            return Malformed(0, f"{name} holds a control character (such as NUL)")
     for field in mapping.fields:
         value = values.get(field.column, "")
         if not value:
@@ -185,7 +196,9 @@ def triples_of(record: dict[str, Any], mapping: Mapping) -> list[ox.Triple] | Ma
         elif field.lang:
             out.append(ox.Triple(subject, ox.NamedNode(field.property), ox.Literal(value, language=field.lang)))
         elif field.datatype:
-            if RdfLiteral(value, datatype=URIRef(field.datatype)).ill_typed:
+            lexical = _LEXICAL.get(field.datatype)
+            ill_typed = RdfLiteral(value, datatype=URIRef(field.datatype)).ill_typed
+            if ill_typed or (lexical is not None and not lexical.fullmatch(value)):
                 return Malformed(0, f"{field.column}={value!r} is not a valid {field.datatype.rsplit('#', 1)[-1]}")
             out.append(
                 ox.Triple(
@@ -199,3 +212,41 @@ def triples_of(record: dict[str, Any], mapping: Mapping) -> list[ox.Triple] | Ma
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 ORG_CLASSIFICATION = "http://www.w3.org/ns/org#classification"
+
+#: Characters no label or value of a record may hold (NUL and the other C0 controls but tab,
+#: line feed and carriage return).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_ZONE = r"(Z|[+-](0\d|1[0-4]):[0-5]\d)?"
+#: Lexical forms rdflib does not check (it takes "notayear" for an xsd:gYear).
+_LEXICAL = {
+    _XSD + "gYear": re.compile(r"-?\d{4,}" + _ZONE),
+    _XSD + "gYearMonth": re.compile(r"-?\d{4,}-(0[1-9]|1[0-2])" + _ZONE),
+}
+
+
+def _utf8_lines(path: Path) -> Iterator[str]:
+    """The file's lines decoded one by one, so that bytes that are not UTF-8 are reported at
+    their own line (a text stream decodes kilobytes ahead of the reader)."""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise MappingError(f"{path}:{number}: the file is not UTF-8 ({exc.reason})") from exc
+            yield line.removeprefix("\ufeff") if number == 1 else line
+
+
+def _check_field(path: Path, index: int, item: dict[str, Any]) -> None:
+    """A field's pattern and language are checked once, when the mapping is read."""
+    where = f"{path}: fields[{index}]"
+    if item.get("pattern") is not None:
+        try:
+            re.compile(str(item["pattern"]))
+        except re.error as exc:
+            raise MappingError(f"{where}.pattern {item['pattern']!r} is not a regular expression: {exc}") from exc
+    if item.get("lang") is not None:
+        try:
+            ox.Literal("x", language=str(item["lang"]))
+        except ValueError as exc:
+            raise MappingError(f"{where}.lang {item['lang']!r} is not a language tag (BCP 47)") from exc

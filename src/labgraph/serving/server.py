@@ -15,6 +15,7 @@ from typing import Any
 
 from labgraph.config import Settings
 from labgraph.errors import LabgraphError
+from labgraph.serving.log_rates import quiet_queue_warnings
 from labgraph.store.factory import release_to_serve
 
 log = logging.getLogger("labgraph.serve")
@@ -28,6 +29,7 @@ def serve(settings: Settings, extra_files: tuple[Path, ...] = ()) -> None:
     all (the kernel spreads the connections), as gunicorn's pre-fork model does.
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    quiet_queue_warnings()
     release_to_serve(settings)  # no build: say so once, rather than from every process
     listener = _listen(settings.host, settings.port)
     if settings.processes == 1:
