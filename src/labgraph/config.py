@@ -61,6 +61,11 @@ class Settings:
         "Most solutions (SELECT) or triples (CONSTRUCT/DESCRIBE) a query returns; longer results are cut "
         "and flagged with the Labgraph-Truncated: true header.",
     )
+    sparql_page_rows: int = _setting(
+        500,
+        "Most solutions the HTML page of a SPARQL query shows (a browser's answer); the downloads keep "
+        "every row up to max_rows.",
+    )
     max_query_bytes: int = _setting(65536, "Largest query text accepted, in bytes (413 beyond).")
     max_url_bytes: int = _setting(8192, "Longest request URL accepted, in bytes (414 beyond).")
     max_nesting: int = _setting(
@@ -130,7 +135,8 @@ class Settings:
         if not 0 <= self.port < 65536:
             raise ConfigError(f"port must be between 0 and 65535: {self.port}")
         for name in (
-            "threads", "processes", "max_rows", "max_query_bytes", "max_url_bytes", "max_nesting", "query_workers"
+            "threads", "processes", "max_rows", "max_query_bytes", "max_url_bytes", "max_nesting", "query_workers",
+            "sparql_page_rows",
         ):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1: {getattr(self, name)}")
