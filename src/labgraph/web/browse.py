@@ -12,21 +12,28 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from labgraph.web.context import chosen_language, fold, reader_language, site
 from labgraph.web.relations import STRUCTURE_CLASSES
+from labgraph.web.term_labels import term_labels
 
 #: Endpoints keep the name "pages" that the templates' url_for() calls use.
 bp = Blueprint("pages", __name__)
 
 PAGE_SIZE = 50
 
+#: What people look for, each counted once on the home page (one class per kind of thing, so
+#: no two rows name the same things); every class, per vocabulary, is on /classes/.
 HOME_CLASSES = [
     "lg:Lab",
     "lg:Network",
     "http://www.w3.org/ns/org#Organization",
     "lg:Programme",
+    "lg:Call",
     "http://schema.org/Event",
     "http://xmlns.com/foaf/0.1/Person",
+    "http://schema.org/Place",
     "http://schema.org/AdministrativeArea",
     "lg:KnowledgeResource",
+    "lg:Objective",
+    "http://www.w3.org/2004/02/skos/core#Concept",
     "http://www.w3.org/2004/02/skos/core#ConceptScheme",
     "lg:SourceDocument",
 ]
@@ -42,23 +49,17 @@ def home() -> str:
     lang = reader_language()
     counts = _browsable(s.manifest["stats"]["classes"])
     chosen = chosen_language()
+    listed = [_rebase(c) for c in HOME_CLASSES]
+    names = term_labels(listed, lang)
     entries = [
-        (
-            s.label(_rebase(c), lang),
-            url_for("pages.class_list", curie=s.curie(_rebase(c)), lang=chosen),
-            counts.get(_rebase(c), 0),
-        )
-        for c in HOME_CLASSES
+        (names[c], url_for("pages.class_list", curie=s.curie(c), lang=chosen), counts[c])
+        for c in listed
+        if counts.get(c)
     ]
-    by_class = sorted(
-        ((s.label(c, lang), url_for("pages.class_list", curie=s.curie(c), lang=chosen), n) for c, n in counts.items()),
-        key=lambda row: -row[2],
-    )
     return render_template(
         "home.html",
         lang=lang,
         entries=entries,
-        by_class=by_class,
         triples=s.manifest["stats"]["triples"],
         build=s.manifest,
     )
@@ -68,10 +69,12 @@ def home() -> str:
 def classes() -> str:
     s = site()
     lang = reader_language()
+    browsable = _browsable(s.manifest["stats"]["classes"])
+    names = term_labels(browsable, lang)
     rows = sorted(
         (
-            (s.label(c, lang), url_for("pages.class_list", curie=s.curie(c), lang=chosen_language()), n, s.curie(c))
-            for c, n in _browsable(s.manifest["stats"]["classes"]).items()
+            (names[c], url_for("pages.class_list", curie=s.curie(c), lang=chosen_language()), n, s.curie(c))
+            for c, n in browsable.items()
         ),
         key=lambda r: fold(r[0]),
     )
