@@ -6,10 +6,12 @@ Server-rendered, usable without JavaScript, in the reader's language.
 
 from __future__ import annotations
 
+import json
 import math
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
+from labgraph.dataset.schema_org import dataset_jsonld
 from labgraph.web.context import chosen_language, fold, reader_language, site
 from labgraph.web.relations import STRUCTURE_CLASSES
 from labgraph.web.term_labels import term_labels
@@ -60,6 +62,10 @@ def home() -> str:
         "home.html",
         lang=lang,
         entries=entries,
+        # What Google Dataset Search reads; "</" escaped so no text can close the script element.
+        dataset_jsonld=json.dumps(
+            dataset_jsonld(s.settings, s.manifest, request.url_root, lang), ensure_ascii=False, indent=1
+        ).replace("</", "<\\/"),
         triples=s.manifest["stats"]["triples"],
         build=s.manifest,
     )
@@ -139,4 +145,5 @@ def favicon() -> Response:
 
 @bp.route("/robots.txt")
 def robots() -> Response:
-    return Response("User-agent: *\nDisallow: /sparql\n", content_type="text/plain; charset=utf-8")
+    sitemap = request.url_root + "sitemap.xml"  # absolute, as the robots exclusion protocol asks
+    return Response(f"User-agent: *\nDisallow: /sparql\nSitemap: {sitemap}\n", content_type="text/plain; charset=utf-8")
