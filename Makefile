@@ -14,6 +14,7 @@ ALT_BASE ?= https://data.example.org/lg/
 BASE_TESTS = tests/graph tests/cards tests/catalogue tests/merge tests/cli tests/test_data.py \
 	tests/web/test_resources.py tests/web/test_pages.py tests/web/test_resource_pages.py tests/web/test_sparql.py \
 	tests/web/test_dataset.py tests/web/test_api.py tests/web/test_search.py tests/web/test_reports.py \
+	tests/web/test_discovery.py tests/web/test_cite.py tests/web/test_term_labels.py \
 	tests/store/test_interface.py tests/store/test_remote.py tests/store/test_publish.py tests/store/test_documents.py
 test: install
 	$(BIN)/ruff check src tests

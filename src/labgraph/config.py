@@ -71,6 +71,11 @@ class Settings:
         "Most URLs in one sitemap file (the Sitemaps protocol's limit is 50,000); past it /sitemap.xml "
         "is an index of /sitemap-1.xml, /sitemap-2.xml…",
     )
+    datacite_doi: str = _setting(
+        "",
+        "The dataset's DOI once registered with DataCite (e.g. 10.1234/labgraph): the identifier of its "
+        "DataCite XML and CSL-JSON/BibTeX citations. Empty: they cite its URL.",
+    )
     max_query_bytes: int = _setting(65536, "Largest query text accepted, in bytes (413 beyond).")
     max_url_bytes: int = _setting(8192, "Longest request URL accepted, in bytes (414 beyond).")
     max_nesting: int = _setting(

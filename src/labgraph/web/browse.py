@@ -12,6 +12,7 @@ import math
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from labgraph.dataset.schema_org import dataset_jsonld
+from labgraph.web.cite import dataset_view
 from labgraph.web.context import chosen_language, fold, reader_language, site
 from labgraph.web.relations import STRUCTURE_CLASSES
 from labgraph.web.term_labels import term_labels
@@ -62,6 +63,7 @@ def home() -> str:
         "home.html",
         lang=lang,
         entries=entries,
+        citation=dataset_view(lang),
         # What Google Dataset Search reads; "</" escaped so no text can close the script element.
         dataset_jsonld=json.dumps(
             dataset_jsonld(s.settings, s.manifest, request.url_root, lang), ensure_ascii=False, indent=1
