@@ -20,6 +20,7 @@ from labgraph.store.base import Description, Statement
 from labgraph.uris import ENTAILMENT_GRAPH
 from labgraph.vocab import Vocabulary
 from labgraph.web import relations
+from labgraph.web.cite import resource_view
 from labgraph.web.context import fold, site
 from labgraph.web.labs import card_view
 from labgraph.web.negotiation import EXTENSIONS
@@ -226,6 +227,7 @@ def render_resource(description: Description, lang: str, doc_stem: str) -> str:
         doc_stem=doc_stem,
         card=card_view(iri, lang),  # the identity card (issue #15), None for other resources
         report_entries=entries_for(iri, lang),
+        citation=resource_view(description, lang, doc_stem),  # "Citer" (#16.5)
     )
 
 

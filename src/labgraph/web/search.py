@@ -23,6 +23,7 @@ from labgraph.web.context import reader_language, site
 from labgraph.web.errors import error_response
 from labgraph.web.negotiation import Offer
 from labgraph.web.search_index import FIELD_NAMES, Hit, SearchIndex, words_of
+from labgraph.web.term_labels import term_labels
 
 bp = Blueprint("search", __name__)
 
@@ -138,14 +139,11 @@ def search() -> Response:
 
 def _facets(counts: list[tuple[str, int]], cls: str | None, lang: str) -> list[tuple[str, str, int, bool]]:
     """(label, filter URL, count, current) per class found; classes of one name (cv:PublicOrganisation
-    and schema:GovernmentOrganization are both "organisation publique") are offered once."""
+    and schema:GovernmentOrganization are both "organisation publique") are told apart by their
+    vocabulary."""
     s = site()
-    offered: dict[str, tuple[str, str, int, bool]] = {}
-    for c, n in counts:
-        label = s.label(c, lang)
-        if label not in offered or c == cls:
-            offered[label] = (label, _facet_url(s.curie(c)), n, c == cls)
-    return list(offered.values())
+    names = term_labels([c for c, _ in counts], lang)
+    return [(names[c], _facet_url(s.curie(c)), n, c == cls) for c, n in counts]
 
 
 def _row(hit: Hit, lang: str) -> tuple[Any, ...]:
