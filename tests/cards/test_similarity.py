@@ -196,3 +196,15 @@ def test_nearness_counts_the_nearest_shared_level() -> None:
     near, far = index.score(a.iri, b.iri), index.score(a.iri, c.iri)
     assert near.near == ("region", region) and far.near is None
     assert near.score > far.score
+
+
+def test_a_structure_outside_the_uri_scheme_still_gets_a_valid_link_iri(real_settings: Settings) -> None:
+    from labgraph.cards.links import Link
+
+    vocab = real_settings.vocab
+    odd = Link(ID + "lab/xss-probe", "urn:x:odd structure", 1, 0.5)
+    iri = similarity_graph.link_iri(vocab, odd)
+    assert iri.startswith(ID + "similarity/pair-")
+    assert similarity_graph.link_iri(vocab, odd) == iri  # the same pair, the same IRI
+    plain = similarity_graph.link_iri(vocab, Link(ID + "lab/a", ID + "network/b", 1, 0.5))
+    assert plain == ID + "similarity/lab-a--network-b"

@@ -16,6 +16,7 @@ once keeps the web from recomputing them per release.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from labgraph.cards import Card, compute_cards
 from labgraph.cards.links import Link, compute_links
 from labgraph.graph.sources import SourceDataset
 from labgraph.store.base import Term
-from labgraph.uris import ENTAILMENT_GRAPH, SIMILARITY_GRAPH
+from labgraph.uris import ENTAILMENT_GRAPH, SIMILARITY_GRAPH, is_valid_slug
 from labgraph.vocab import Vocabulary
 
 GRAPH_NAME = SIMILARITY_GRAPH
@@ -86,12 +87,17 @@ def graph(dataset: SourceDataset) -> ox.NamedNode:
 
 
 def link_iri(vocab: Vocabulary, link: Link) -> str:
-    """``id/similarity/{type}-{slug}--{type}-{slug}``: one link per ordered pair."""
-    return vocab.thing("similarity", f"{_path(vocab, link.source)}--{_path(vocab, link.target)}")
+    """``id/similarity/{type}-{slug}--{type}-{slug}``: one link per ordered pair. A structure whose
+    IRI is no ``id/{type}/{slug}`` of the base (a merged or odd one) gets a digest of the pair."""
+    slug = f"{_path(vocab, link.source)}--{_path(vocab, link.target)}"
+    if not is_valid_slug(slug):
+        slug = "pair-" + hashlib.sha256(f"{link.source} {link.target}".encode()).hexdigest()[:20]
+    return vocab.thing("similarity", slug)
 
 
 def _path(vocab: Vocabulary, iri: str) -> str:
-    return iri[len(vocab.base) + len("id/") :].replace("/", "-")
+    prefix = vocab.base + "id/"
+    return iri[len(prefix) :].replace("/", "-") if iri.startswith(prefix) else ""
 
 
 def materialise(dataset: SourceDataset, vocab: Vocabulary) -> Similarity:
