@@ -14,9 +14,12 @@ from labgraph.vocab import Vocabulary
 
 
 class CardIndex:
-    def __init__(self, store: Store, vocab: Vocabulary) -> None:
+    """``cards``, when given, are the build's (the release's ``cards.json``); without them, the
+    cards are computed from the store, for a release written before the build wrote them."""
+
+    def __init__(self, store: Store, vocab: Vocabulary, cards: list[Card] | None = None) -> None:
         self.build_id = store.build_id
-        self.cards: list[Card] = compute_cards(store, vocab)
+        self.cards: list[Card] = compute_cards(store, vocab) if cards is None else cards
         self.by_iri = {card.iri: card for card in self.cards}
         self.by_path = {(card.type, card.slug): card for card in self.cards}
         self.known = known_values(self.cards)

@@ -23,7 +23,21 @@ from labgraph.config import Settings
 from labgraph.errors import LabgraphError
 from labgraph.release import Release
 from labgraph.store.base import Store
-from labgraph.web import api, browse, cite, dataset, editor, labs, reports, resources, search, security, sitemap, sparql
+from labgraph.web import (
+    api,
+    browse,
+    cite,
+    dataset,
+    editor,
+    labs,
+    reports,
+    resources,
+    search,
+    security,
+    similar,
+    sitemap,
+    sparql,
+)
 from labgraph.web.context import Site, chosen_language, keep_language, language_switch_href, reader_language
 from labgraph.web.errors import error_response, labgraph_error_response
 from labgraph.web.i18n import t
@@ -58,7 +72,7 @@ def create_app(settings: Settings, store: Store, release: Path) -> Flask:
     )
     manifest: dict[str, Any] = Release(release).manifest
     app.extensions["labgraph"] = Site(settings, store, manifest, release)
-    blueprints = (sparql, resources, browse, search, dataset, reports, api, labs, editor, sitemap, cite)
+    blueprints = (sparql, resources, browse, search, dataset, reports, api, labs, similar, editor, sitemap, cite)
     for module in blueprints:
         app.register_blueprint(module.bp)
     # "*" whatever the Origin (no credentials are ever involved): the same bytes for every calling
