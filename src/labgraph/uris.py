@@ -35,6 +35,7 @@ THING_TYPES = (
     "activity",
     "reconciliation",
     "list",
+    "geometry",
 )
 
 #: The named graph the build fills with what the ontology entails from the stated graphs: derived
@@ -81,6 +82,7 @@ def prefixes(base: str) -> dict[str, str]:
         "document": "doc",
         "dataset": "ds",
         "activity": "act",
+        "geometry": "geom",
     }
     for kind in THING_TYPES:
         own[short.get(kind, kind)] = f"{base}id/{kind}/"
