@@ -98,7 +98,7 @@ def _polygons(data: bytes, offset: int) -> tuple[Iterator[list[list[tuple[float,
     if kind == 6:
         (count,) = struct.unpack_from(order + "I", data, offset)
         offset += 4
-        out = []
+        out: list[list[list[tuple[float, float]]]] = []
         for _ in range(count):
             parts, offset = _polygons(data, offset)
             out.extend(parts)
@@ -192,6 +192,8 @@ _LABEL = re.compile(r'rdfs:label "([^"]+)"@fr')
 def territories(links: str) -> list[tuple[str, str, str, str]]:
     """(slug, level, INSEE code, French label) of every territory links.ttl gives a code to,
     former régions included, and France ("country", no code)."""
+    if BEGIN in links:  # the generated block states geometries, not territories
+        links = links[: links.index(BEGIN)] + links[links.index(END) + len(END) :]
     out = []
     for block in re.split(r"\n(?=terr:)", links):
         label = _LABEL.search(block)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
@@ -114,7 +114,7 @@ def page() -> Response:
     settings = s.settings
     config = {
         "lang": lang,
-        "geojson": url_for("map.geojson", **{k: v for k, v in request.args.lists() if k not in RESERVED}),
+        "geojson": url_for("map.geojson") + _query(params),
         "outlines": url_for("map.outlines"),
         "base": settings.base_uri,
         "root": request.script_root + "/",
@@ -142,6 +142,12 @@ def page() -> Response:
         if origin:
             response.headers["Content-Security-Policy"] = policy_for(request.endpoint, {"img-src": origin})
     return response
+
+
+def _query(params: dict[str, list[str]]) -> str:
+    """The page's filters as the query string of /map.geojson (the page's language left out)."""
+    pairs = [(k, v) for k, vs in params.items() for v in vs]
+    return "?" + urlencode(pairs) if pairs else ""
 
 
 def _label(labels: dict[str, str], lang: str, fallback: str) -> str:
