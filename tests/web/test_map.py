@@ -141,6 +141,18 @@ def test_the_collection_is_made_once_and_revalidated(live: LiveServer) -> None:
     assert extensions["labgraph.map"] is index
 
 
+def test_the_collection_is_compressed_once_and_says_so(live: LiveServer) -> None:
+    for params in ({}, {"territory": "grand-est"}):
+        plain = requests.get(
+            live.url + "/map.geojson", params=params, headers={"Accept-Encoding": "identity"}, timeout=30
+        )
+        packed = requests.get(live.url + "/map.geojson", params=params, headers={"Accept-Encoding": "gzip"}, timeout=30)
+        assert "Content-Encoding" not in plain.headers and packed.headers["Content-Encoding"] == "gzip"
+        assert int(packed.headers["Content-Length"]) < len(plain.content)
+        assert packed.json() == plain.json() and "Accept-Encoding" in packed.headers["Vary"]
+        assert packed.headers["ETag"] != plain.headers["ETag"]
+
+
 def test_the_page_lists_the_same_structures_without_javascript(live: LiveServer) -> None:
     html = get(live, "/map", territory="grand-est", lang="en").text
     table = html[html.index('<table class="map-table">') :]

@@ -11,8 +11,10 @@ reach, and the card of a structure in a panel when its marker is clicked or give
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -21,7 +23,7 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from labgraph.cards import FILTERS, STATED, Card
 from labgraph.cards.geo import MapIndex, map_for
 from labgraph.errors import CardFilterError
-from labgraph.web.context import reader_language, site
+from labgraph.web.context import chosen_language, reader_language, site
 from labgraph.web.errors import error_response
 from labgraph.web.labs import card_index
 from labgraph.web.map_outlines import VIEWS, outlines_bytes
@@ -30,6 +32,7 @@ from labgraph.web.security import policy_for
 bp = Blueprint("map", __name__)
 
 GEOJSON = "application/geo+json"
+GZIP_LEVEL = 6  # as Flask-Compress compresses the other answers
 RESERVED = {"lang"}
 FILTER_LABELS = {
     "kind": {"fr": "Nature", "en": "Kind"},
@@ -67,25 +70,50 @@ def _params() -> dict[str, list[str]]:
     return {k: [v for v in vs if v] for k, vs in request.args.lists() if k not in RESERVED and any(vs)}
 
 
+def _canonical(params: dict[str, list[str]]) -> str:
+    return "&".join(f"{k}={v}" for k, vs in sorted(params.items()) for v in sorted(vs))
+
+
+def _served(key: tuple[str, ...], make: Callable[[], bytes], content_type: str) -> Response:
+    """Bytes made once per release and key and kept in the document cache, and their gzip form
+    too: a 10,000-structure collection (25 MB) or its page would otherwise be compressed again
+    by Flask-Compress on every request. Flask-Compress leaves a response with an encoding alone;
+    the app's release_caching answers 304 on the ETag."""
+    s = site()
+    digest = hashlib.sha256("\x00".join(key).encode("utf-8")).hexdigest()[:16]
+    etag = f"{s.store.build_id}-{digest}"
+    if request.accept_encodings["gzip"] > 0:
+
+        def packed() -> bytes:
+            return gzip.compress(s.documents.get(key, make) or make(), GZIP_LEVEL, mtime=0)
+
+        body = s.documents.get((*key, "gzip"), packed) or packed()
+        response = Response(body, content_type=content_type)
+        response.headers["Content-Encoding"] = "gzip"
+        etag += ":gzip"  # Flask-Compress's convention for the validator of a compressed variant
+    else:
+        response = Response(s.documents.get(key, make) or make(), content_type=content_type)
+    response.vary.add("Accept-Encoding")
+    response.set_etag(etag)
+    return response
+
+
 @bp.route("/map.geojson")
 def geojson() -> Response:
     index = map_index()
     params = _params()
+
+    def make() -> bytes:
+        return index.full if not params else index.collection(index.select(params), params)
+
     try:
-        cards = index.select(params)
+        return _served(("map.geojson", _canonical(params)), make, GEOJSON)
     except CardFilterError as exc:
         response = error_response(request, 400, str(exc), media_type="application/json")
         body = json.loads(response.get_data())
         body["error"]["parameter"] = exc.param
         response.set_data(json.dumps(body, ensure_ascii=False))
         return response
-    body = index.full if not params else index.collection(cards, params)
-    response = Response(body, content_type=GEOJSON)
-    query = "&".join(f"{k}={v}" for k, vs in sorted(params.items()) for v in sorted(vs))
-    # the release and the filters make the bytes: the app's release_caching answers 304 on it
-    digest = hashlib.sha256(query.encode("utf-8")).hexdigest()[:16] if query else "all"
-    response.set_etag(f"{site().store.build_id}-map-{digest}")
-    return response
 
 
 @bp.route("/map/outlines.geojson")
@@ -103,12 +131,25 @@ def outlines() -> Response:
 def page() -> Response:
     s = site()
     lang = reader_language()
-    index = map_index()
     params = _params()
+    key = ("map-page", request.path, _canonical(params), lang, chosen_language() or "", request.script_root)
     try:
-        cards = index.select(params)
+        response = _served(key, lambda: _render(params, lang).encode("utf-8"), "text/html; charset=utf-8")
     except CardFilterError as exc:
         return error_response(request, 400, str(exc), media_type="text/html")
+    settings = s.settings
+    if settings.map_tiles_url:
+        parts = urlsplit(settings.map_tiles_url.replace("{s}", "*"))  # Leaflet's subdomains: a CSP wildcard
+        origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
+        if origin:
+            response.headers["Content-Security-Policy"] = policy_for(request.endpoint, {"img-src": origin})
+    return response
+
+
+def _render(params: dict[str, list[str]], lang: str) -> str:
+    s = site()
+    index = map_index()
+    cards = index.select(params)
     located = [c for c in cards if c.iri in index.features]
     unlocated = [c for c in cards if c.iri in index.unlocated]
     settings = s.settings
@@ -123,7 +164,7 @@ def page() -> Response:
         "attribution": settings.map_tiles_attribution,
     }
     installed = (settings.project_dir / "node_modules" / "leaflet" / "dist" / "leaflet.js").is_file()
-    html = render_template(
+    return render_template(
         "map.html",
         lang=lang,
         config=json.dumps(config, ensure_ascii=False).replace("</", "<\\/"),
@@ -135,13 +176,6 @@ def page() -> Response:
         views=VIEWS,
         geojson_href=config["geojson"],
     )
-    response = Response(html, content_type="text/html; charset=utf-8")
-    if settings.map_tiles_url:
-        parts = urlsplit(settings.map_tiles_url.replace("{s}", "*"))  # Leaflet's subdomains: a CSP wildcard
-        origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
-        if origin:
-            response.headers["Content-Security-Policy"] = policy_for(request.endpoint, {"img-src": origin})
-    return response
 
 
 def _query(params: dict[str, list[str]]) -> str:
