@@ -27,6 +27,7 @@ ROOMS: dict[str, tuple[str, ...]] = {
         "labgraph.rdflib_terms",
         "labgraph.vocab",
         "labgraph.engine",
+        "labgraph.lexical",
     ),
     "dataset": ("labgraph.dataset.*",),
     "graph": ("labgraph.graph.*",),
@@ -91,6 +92,7 @@ NEVER_MODULE: dict[str, tuple[str, ...]] = {
     "labgraph.release": ("flask", "pyoxigraph", "rdflib", "pyshacl"),
     "labgraph.vocab": ("flask", "pyoxigraph", "pyshacl"),
     "labgraph.engine": ("flask", "rdflib", "pyshacl"),
+    "labgraph.lexical": ("flask", "pyoxigraph", "rdflib", "pyshacl"),
     "labgraph": ("flask", "pyoxigraph", "rdflib", "pyshacl"),
 }
 

@@ -13,11 +13,10 @@ import io
 import json
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, request, url_for
 
 from labgraph.cards import FILTERS, NOT_STATED, Card, CardIndex, csv_text, select_cards
 from labgraph.cards.fields import SPECS, STATUS_TEXT
-from labgraph.cards.index import index_for
 from labgraph.errors import CardFilterError
 from labgraph.web.context import reader_language, site
 from labgraph.web.errors import TITLES, error_response
@@ -32,7 +31,7 @@ RESERVED = {"lang"}
 
 def card_index() -> CardIndex:
     s = site()
-    return index_for(current_app.extensions, s.store, s.vocab)
+    return s.derived("cards", lambda: CardIndex(s.store, s.vocab))
 
 
 @bp.route("/labs")

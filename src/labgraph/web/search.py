@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import json
 import math
-import threading
 from collections import Counter
 from typing import Any
 from urllib.parse import urljoin
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 
 from labgraph.web.context import reader_language, site
 from labgraph.web.errors import error_response
@@ -36,18 +35,12 @@ DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 MAX_QUERY_CHARS = 200
 FACETS = 12
-_EXTENSION_KEY = "labgraph.search"
-_lock = threading.Lock()
 
 
 def index() -> SearchIndex:
-    """The index of the release this app serves (one app per release), made at first use."""
-    with _lock:
-        found = current_app.extensions.get(_EXTENSION_KEY)
-        if found is None:
-            s = site()
-            found = current_app.extensions[_EXTENSION_KEY] = SearchIndex(s.store, s.settings.base_uri)
-        return found
+    """The index of the release this app serves, made at first use."""
+    s = site()
+    return s.derived("search", lambda: SearchIndex(s.store, s.settings.base_uri))
 
 
 def _integer(name: str, default: int, low: int, high: int | None) -> int:
