@@ -48,6 +48,7 @@ BASE_SENSITIVE_MODULES = (
     "tests/web/test_api.py",
     "tests/web/test_search.py",
     "tests/web/test_reports.py",
+    "tests/web/test_map.py",
     "tests/store/test_interface.py",
     "tests/store/test_remote.py",
     "tests/store/test_documents.py",

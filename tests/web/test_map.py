@@ -135,10 +135,10 @@ def test_the_collection_is_made_once_and_revalidated(live: LiveServer) -> None:
     )
     assert again.status_code == 304
     assert get(live, "/map.geojson").headers["ETag"] != first.headers["ETag"]
-    extensions = live.app._generation.app.extensions  # the Flask app serving the release
-    index = extensions["labgraph.map"]  # the release's map, made once
+    derived = live.app._generation.app.extensions["labgraph"]._derived  # the Site serving the release
+    index = derived["map"]  # the release's map, made once
     get(live, "/map.geojson", kind="incubator")
-    assert extensions["labgraph.map"] is index
+    assert derived["map"] is index
 
 
 def test_the_collection_is_compressed_once_and_says_so(live: LiveServer) -> None:

@@ -1,6 +1,7 @@
 """The cards on a map: one GeoJSON (RFC 7946) point per structure with a territory, placed at
 the territory's centroid as the graph states it (``geo:hasGeometry/geo:asWKT``, see
-data/links.ttl), computed once per release like the cards themselves.
+data/links.ttl), computed once per release like the cards themselves (the web layer keeps it
+in ``Site.derived``).
 
 A structure in a commune gets the commune's centroid, else its département's, else its
 région's; a territory of another kind (a former région, France) is used when it has a
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,6 @@ from labgraph.cards.filters import select_cards
 from labgraph.cards.index import CardIndex
 from labgraph.cards.model import STATED, Card, Value
 from labgraph.store.base import Store
-from labgraph.vocab import Vocabulary
 
 #: Fields a feature carries (the card's main ones; the whole card is at its ``card`` URL).
 FEATURE_FIELDS = ("kind", "host", "territory", "services", "methods", "themes", "networks", "maturity")
@@ -182,16 +181,3 @@ class MapIndex:
             + _dump(params)
             + b"}"
         )
-
-
-_LOCK = threading.Lock()
-
-
-def map_for(holder: dict[str, object], cards: CardIndex, store: Store, vocab: Vocabulary) -> MapIndex:
-    """The map kept in ``holder`` (an app's extensions) for the cards' build, made once."""
-    with _LOCK:
-        index = holder.get("labgraph.map")
-        if not isinstance(index, MapIndex) or index.build_id != cards.build_id:
-            index = MapIndex(cards, store, vocab.base)
-            holder["labgraph.map"] = index
-        return index

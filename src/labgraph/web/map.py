@@ -18,10 +18,10 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 
 from labgraph.cards import FILTERS, STATED, Card
-from labgraph.cards.geo import MapIndex, map_for
+from labgraph.cards.geo import MapIndex
 from labgraph.errors import CardFilterError
 from labgraph.web.context import chosen_language, reader_language, site
 from labgraph.web.errors import error_response
@@ -63,7 +63,7 @@ LEVEL_LABELS = {
 
 def map_index() -> MapIndex:
     s = site()
-    return map_for(current_app.extensions, card_index(), s.store, s.vocab)
+    return s.derived("map", lambda: MapIndex(card_index(), s.store, s.vocab.base))
 
 
 def _params() -> dict[str, list[str]]:
