@@ -78,6 +78,14 @@ def test_every_feature_is_a_point_in_france_with_a_uri_that_dereferences(live: L
         assert requests.get(live.url + "/" + card[len(BASE) :] + ".json", timeout=30).json()["iri"] == uri
 
 
+def test_the_collection_is_in_the_openapi_document(live: LiveServer) -> None:
+    operation = get(live, "/api/openapi.json").json()["paths"]["/map.geojson"]["get"]
+    assert {p["name"] for p in operation["parameters"]} == set(get(live, "/api/labs.json").json()["filters"]) | {
+        "kind", "territory", "theme", "service", "method", "network", "maturity"
+    }  # fmt: skip
+    assert GEOJSON in operation["responses"]["200"]["content"]
+
+
 def test_structures_sit_where_the_documents_place_them(live: LiveServer) -> None:
     features = {f["properties"]["slug"]: f for f in collection(live)["features"]}
     for slug, box in BOXES.items():

@@ -247,3 +247,37 @@ def _filter_options(index: MapIndex, lang: str, params: dict[str, list[str]]) ->
             }
         )
     return out
+
+
+def openapi_path() -> dict[str, Any]:
+    """/map.geojson for the API's OpenAPI document (:func:`labgraph.web.api.openapi_document`)."""
+    filters = [
+        {
+            "name": param,
+            "in": "query",
+            "required": False,
+            "schema": {"type": "array", "items": {"type": "string"}},
+            "style": "form",
+            "explode": True,
+            "description": f"As in /api/labs: structures whose {field} include this value (a slug or an IRI).",
+        }
+        for param, field in FILTERS.items()
+    ]
+    return {
+        "get": {
+            "operationId": "getLabMap",
+            "summary": "The structures on a map, as GeoJSON (RFC 7946)",
+            "description": "One point per structure with a territory, at the centroid of its commune, else "
+            "département, else région (longitude, latitude; WGS84), with its URI and its card's main fields; "
+            "`unlocated` lists the structures whose territory is not stated or has no centroid.",
+            "tags": ["cards"],
+            "parameters": filters,
+            "responses": {
+                "200": {"description": "A FeatureCollection", "content": {GEOJSON: {"schema": {"type": "object"}}}},
+                "400": {
+                    "description": "An unknown filter, or a value no structure has",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                },
+            },
+        }
+    }
