@@ -209,7 +209,8 @@ def territories(links: str) -> list[tuple[str, str, str, str]]:
 
 
 def point(mass: Mass) -> str:
-    return f"POINT({mass.lon:.5f} {mass.lat:.5f})"
+    """WKT of the centroid to 5 decimals (about a metre), each number in its shortest form."""
+    return f"POINT({round(mass.lon, 5)!r} {round(mass.lat, 5)!r})"
 
 
 def turtle_block(found: Centroids, places: list[tuple[str, str, str, str]]) -> str:
