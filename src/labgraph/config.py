@@ -125,6 +125,15 @@ class Settings:
         "Memory (MB) each server process keeps for resource documents and pages already produced; "
         "a release never changes, so they stay valid until the next build. 0 turns the cache off.",
     )
+    map_tiles_url: str = _setting(
+        "",
+        "A tile server for the /map page's background, as a Leaflet URL template "
+        "(https://tile.example.org/{z}/{x}/{y}.png). Empty: the map draws its own outlines of France and "
+        "needs no network access; a tile server's origin is added to the page's Content-Security-Policy.",
+    )
+    map_tiles_attribution: str = _setting(
+        "", "The attribution the tile server's licence asks for, shown on the map (plain text)."
+    )
     reload_interval_s: float = _setting(
         2.0,
         "How often the server checks build_dir/current for a new build, which it then serves without "

@@ -36,6 +36,7 @@ THING_TYPES = (
     "reconciliation",
     "list",
     "similarity",
+    "geometry",
 )
 
 #: The named graph the build fills with what the ontology entails from the stated graphs: derived
@@ -86,6 +87,7 @@ def prefixes(base: str) -> dict[str, str]:
         "document": "doc",
         "dataset": "ds",
         "activity": "act",
+        "geometry": "geom",
     }
     for kind in THING_TYPES:
         own[short.get(kind, kind)] = f"{base}id/{kind}/"

@@ -38,6 +38,7 @@ from labgraph.web import (
     sitemap,
     sparql,
 )
+from labgraph.web import map as map_page
 from labgraph.web.context import Site, chosen_language, keep_language, language_switch_href, reader_language
 from labgraph.web.errors import error_response, labgraph_error_response
 from labgraph.web.i18n import t
@@ -58,6 +59,7 @@ def create_app(settings: Settings, store: Store, release: Path) -> Flask:
             "text/csv",
             "text/tab-separated-values",
             "application/json",
+            "application/geo+json",
             "application/ld+json",
             "application/sparql-results+json",
             "application/sparql-results+xml",
@@ -72,7 +74,8 @@ def create_app(settings: Settings, store: Store, release: Path) -> Flask:
     )
     manifest: dict[str, Any] = Release(release).manifest
     app.extensions["labgraph"] = Site(settings, store, manifest, release)
-    blueprints = (sparql, resources, browse, search, dataset, reports, api, labs, similar, editor, sitemap, cite)
+    blueprints = [sparql, resources, browse, search, dataset, reports, api]
+    blueprints += [labs, similar, map_page, editor, sitemap, cite]
     for module in blueprints:
         app.register_blueprint(module.bp)
     # "*" whatever the Origin (no credentials are ever involved): the same bytes for every calling
