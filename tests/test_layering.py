@@ -34,6 +34,7 @@ ROOMS: dict[str, tuple[str, ...]] = {
     "store-interface": ("labgraph.store", "labgraph.store.base"),
     "store-backends": (
         "labgraph.store.documents",
+        "labgraph.store.admission",
         "labgraph.store.embedded",
         "labgraph.store.remote",
         "labgraph.store.remote_answers",

@@ -98,11 +98,11 @@ class Settings:
         "running or waiting at once; a further one is answered 429 with Retry-After. 0: half the "
         "query_workers, rounded up.",
     )
-    query_waiters: int = _setting(
+    query_threads: int = _setting(
         0,
-        "Most request threads that may wait for a query worker at once; a further query is answered 503 "
-        "busy at once, so that pages and documents, which need no worker, always find a thread. "
-        "0: threads minus 2, at least 1.",
+        "Most request threads that may be inside SPARQL queries at once (waiting for a worker or for its "
+        "answer); a further query is answered 503 busy at once, so that pages and documents, which need no "
+        "worker, always find a thread. 0: threads minus 2, at least 1.",
     )
     worker_wait_s: float = _setting(
         5.0, "How long a query waits for a free worker before the server answers 503 with Retry-After."
@@ -180,8 +180,8 @@ class Settings:
             sparql_urls(self.store)
         if self.query_timeout_s <= 0 or self.worker_wait_s < 0:
             raise ConfigError("query_timeout_s must be positive and worker_wait_s not negative")
-        if min(self.worker_memory_mb, self.queries_per_client, self.query_waiters) < 0:
-            raise ConfigError("worker_memory_mb, queries_per_client and query_waiters must not be negative")
+        if min(self.worker_memory_mb, self.queries_per_client, self.query_threads) < 0:
+            raise ConfigError("worker_memory_mb, queries_per_client and query_threads must not be negative")
         if self.request_read_timeout_s <= 0 or self.idle_timeout_s <= 0:
             raise ConfigError("request_read_timeout_s and idle_timeout_s must be positive")
         if self.document_cache_mb < 0 or self.reload_interval_s < 0:
@@ -203,9 +203,9 @@ class Settings:
         return self.queries_per_client or -(-self.query_workers // 2)
 
     @property
-    def waiter_limit(self) -> int:
-        """Request threads that may wait for a query worker at once (``query_waiters``, resolved)."""
-        return self.query_waiters or max(1, self.threads - 2)
+    def query_thread_limit(self) -> int:
+        """Request threads that may be inside queries at once (``query_threads``, resolved)."""
+        return self.query_threads or max(1, self.threads - 2)
 
     @property
     def vocab(self) -> Vocabulary:

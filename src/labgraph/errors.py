@@ -187,6 +187,12 @@ class TooBusy(StoreError):
     setting = "query_workers"
 
 
+class ClientTooBusy(TooBusy):
+    """One client already has its share of the queries under way (issue 21.2)."""
+
+    setting = "queries_per_client"
+
+
 class QueryCrashed(StoreError):
     """The engine's process died while running the query."""
 

@@ -16,36 +16,11 @@ import requests
 
 from labgraph.config import Settings
 from labgraph.graph.build import BuildResult
-from labgraph.serving.connections import GuardedServer, create_server
 from labgraph.serving.live import LiveApp
-from labgraph.serving.server import _listen, proxy_adjustments
+
+from .guarded import Served
 
 ATTACKER = "127.0.0.2"
-
-
-class Served:
-    """The app on the guarded server, on a free loopback port, in a thread."""
-
-    def __init__(self, app: LiveApp, settings: Settings) -> None:
-        self.listener = _listen("127.0.0.1", 0)
-        self.server: GuardedServer = create_server(app, settings, self.listener, threads=4,
-                                                   **proxy_adjustments(settings))
-        self.port = self.listener.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        with contextlib.suppress(OSError):  # closed under its polling loop
-            self.server.run()
-
-    def close(self) -> None:
-        from waitress import wasyncore
-
-        self.server.close()
-        wasyncore.close_all(self.server._map)
-        self.server.task_dispatcher.shutdown()
-        self.thread.join(timeout=5)
 
 
 @pytest.fixture(scope="module")

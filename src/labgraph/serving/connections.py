@@ -25,8 +25,10 @@ from typing import Any
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
+from waitress.task import WSGITask
 
 from labgraph.config import Settings
+from labgraph.store.base import ARRIVED
 
 #: Sent (best effort, never waited for) to a connection refused for its address's count.
 _REFUSAL_TEXT = b"too many connections from your address (connections_per_address)\n"
@@ -46,15 +48,34 @@ def server_adjustments(settings: Settings) -> dict[str, Any]:
     }
 
 
-class GuardedChannel(HTTPChannel):
-    """An HTTP channel that remembers when the request it is reading began."""
+class ArrivalTask(WSGITask):
+    """A request's task, which tells the app when the server had read the request (ARRIVED):
+    time spent queued for a thread then counts in the query's worker_wait_s."""
 
+    def get_environment(self) -> dict[str, Any]:
+        environ: dict[str, Any] = super().get_environment()
+        arrived = getattr(self.request, "labgraph_arrived", None)
+        if arrived is not None:
+            environ[ARRIVED] = arrived
+        return environ
+
+
+class GuardedChannel(HTTPChannel):
+    """An HTTP channel that remembers when the request it is reading began, and when each
+    request was read in full."""
+
+    task_class = ArrivalTask
     request_began = 0.0
 
     def received(self, data: bytes) -> bool:
         if self.request is None and data:
             self.request_began = time.monotonic()
-        return bool(super().received(data))
+        queued = len(self.requests)
+        done = bool(super().received(data))
+        now = time.monotonic()
+        for request in self.requests[queued:]:
+            request.labgraph_arrived = now
+        return done
 
     def del_channel(self, map: Any = None) -> None:
         if not getattr(self, "_counted_out", True):

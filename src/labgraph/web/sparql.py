@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from labgraph.dataset import description
 from labgraph.errors import ProtocolError, QueryRejected
-from labgraph.store.base import QueryForm, QueryRequest, inspect
+from labgraph.store.base import ARRIVED, QueryForm, QueryRequest, inspect
 from labgraph.web.context import reader_language, site
 from labgraph.web.errors import error_response, labgraph_error_response
 from labgraph.web.negotiation import ASK_RESULTS, GRAPH_RESULTS, RDF_ONLY, SELECT_RESULTS, content_type
@@ -118,6 +118,8 @@ def endpoint() -> Response:
             tuple(params.getlist("default-graph-uri")),
             tuple(params.getlist("named-graph-uri")),
             base_iri=request.base_url,
+            client=request.remote_addr or "",
+            arrived=request.environ.get(ARRIVED),
         )
     )
     response = Response(result.body, content_type=content_type(media_type))
