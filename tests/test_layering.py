@@ -35,6 +35,7 @@ ROOMS: dict[str, tuple[str, ...]] = {
     "store-backends": (
         "labgraph.store.documents",
         "labgraph.store.admission",
+        "labgraph.store.worker_memory",
         "labgraph.store.embedded",
         "labgraph.store.remote",
         "labgraph.store.remote_answers",

@@ -202,6 +202,12 @@ class QueryCrashedTwice(QueryCrashed):
     itself kills the engine (a worker killed from outside costs a query one retry, not this)."""
 
 
+class QueryOutOfMemory(StoreError):
+    """The query needed more memory than a worker may have; its worker was replaced."""
+
+    setting = "worker_memory_mb"
+
+
 class ForkRefused(StoreError):
     """A query worker could not fork another (the system refused a process); the worker itself
     is fine and keeps serving."""

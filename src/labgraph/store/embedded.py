@@ -45,7 +45,11 @@ class EmbeddedStore:
             raise LabgraphError(f"{release} is not a labgraph release (run `labgraph build` first)")
         manifest = Release(release).manifest
         spec = LoadSpec(
-            release, self._extra_files, memory=self.settings.store_memory, prefixes=tuple(self.prefixes.items())
+            release,
+            self._extra_files,
+            memory=self.settings.store_memory,
+            prefixes=tuple(self.prefixes.items()),
+            memory_limit_mb=self.settings.worker_memory_mb,
         )
         local = open_store(spec)
         return manifest, local, WorkerPool(spec, self.settings.query_workers)

@@ -21,6 +21,7 @@ from labgraph.errors import (
     QueryCrashed,
     QueryCrashedTwice,
     QueryForbidden,
+    QueryOutOfMemory,
     QueryTimeout,
     QueryTooLarge,
     RemoteTimeout,
@@ -77,6 +78,7 @@ STATUSES: list[tuple[type[LabgraphError], int]] = [
     (QueryTimeout, 503),
     (ClientTooBusy, 429),  # this client's share is taken; others are served
     (TooBusy, 503),
+    (QueryOutOfMemory, 503),  # the query's fault, but a smaller one may pass: not for ever
     (QueryCrashedTwice, 503),  # the query kills the engine: not the server's fault, nor for ever
     (QueryCrashed, 500),
     (StoreUnavailable, 502),
