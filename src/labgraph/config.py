@@ -105,7 +105,8 @@ class Settings:
         "worker, always find a thread. 0: threads minus 2, at least 1.",
     )
     worker_wait_s: float = _setting(
-        5.0, "How long a query waits for a free worker before the server answers 503 with Retry-After."
+        5.0, "How long a query waits for a free worker, from the request's arrival, before the server answers 503 "
+        "with Retry-After."
     )
     service_allowlist: tuple[str, ...] = _setting(
         (),
