@@ -35,6 +35,8 @@ ROOMS: dict[str, tuple[str, ...]] = {
     "store-interface": ("labgraph.store", "labgraph.store.base"),
     "store-backends": (
         "labgraph.store.documents",
+        "labgraph.store.admission",
+        "labgraph.store.worker_memory",
         "labgraph.store.embedded",
         "labgraph.store.remote",
         "labgraph.store.remote_answers",

@@ -46,6 +46,25 @@ class Settings:
     host: str = _setting("127.0.0.1", "Address the server listens on.")
     port: int = _setting(8080, "Port the server listens on.")
     threads: int = _setting(8, "Request threads of the WSGI server.")
+    connection_limit: int = _setting(
+        100,
+        "Most connections the server keeps open (waitress's connection_limit); beyond it, new ones wait in "
+        "the listen queue. Each costs a socket and a little memory, not a thread.",
+    )
+    connections_per_address: int = _setting(
+        20,
+        "Most connections one client address may hold; a further one is answered 503 and closed at once, "
+        "so a few clients cannot hold every connection_limit slot. The trusted_proxy is exempt: set its own "
+        "limit (nginx limit_conn, as in `labgraph proxy-config`).",
+    )
+    request_read_timeout_s: float = _setting(
+        10.0,
+        "Longest a client may take to send a request's headers and body, from its first byte; a slower "
+        "one is disconnected however steadily its bytes trickle in.",
+    )
+    idle_timeout_s: float = _setting(
+        15.0, "How long an idle (keep-alive) connection stays open without a request."
+    )
     processes: int = _setting(
         1,
         "Server processes accepting on the same socket (Unix). Each loads the release and has its own "
@@ -82,8 +101,27 @@ class Settings:
         128, "Deepest nesting of brackets in a query; deeper queries are refused before any engine parses them."
     )
     query_workers: int = _setting(2, "Worker processes that run SPARQL queries (one query each at a time).")
+    worker_memory_mb: int = _setting(
+        1024,
+        "Most memory (MB of address space) each query worker may map, on top of what it maps at start "
+        "(the data, the engine); a query that needs more fails alone, its worker is replaced, and the "
+        "client gets 503 naming this setting. 0: no limit.",
+    )
+    queries_per_client: int = _setting(
+        0,
+        "Most SPARQL queries one client address (behind the trusted_proxy, the forwarded one) may have "
+        "running or waiting at once; a further one is answered 429 with Retry-After. 0: half the "
+        "query_workers, rounded up.",
+    )
+    query_threads: int = _setting(
+        0,
+        "Most request threads that may be inside SPARQL queries at once (waiting for a worker or for its "
+        "answer); a further query is answered 503 busy at once, so that pages and documents, which need no "
+        "worker, always find a thread. 0: threads minus 2, at least 1.",
+    )
     worker_wait_s: float = _setting(
-        5.0, "How long a query waits for a free worker before the server answers 503 with Retry-After."
+        5.0, "How long a query waits for a free worker, from the request's arrival, before the server answers 503 "
+        "with Retry-After."
     )
     service_allowlist: tuple[str, ...] = _setting(
         (),
@@ -154,8 +192,8 @@ class Settings:
         if not 0 <= self.port < 65536:
             raise ConfigError(f"port must be between 0 and 65535: {self.port}")
         for name in (
-            "threads", "processes", "max_rows", "max_query_bytes", "max_url_bytes", "max_nesting", "query_workers",
-            "sparql_page_rows", "sitemap_max_urls",
+            "threads", "processes", "connection_limit", "connections_per_address", "max_rows", "max_query_bytes",
+            "max_url_bytes", "max_nesting", "query_workers", "sparql_page_rows", "sitemap_max_urls",
         ):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1: {getattr(self, name)}")
@@ -167,6 +205,10 @@ class Settings:
             sparql_urls(self.store)
         if self.query_timeout_s <= 0 or self.worker_wait_s < 0:
             raise ConfigError("query_timeout_s must be positive and worker_wait_s not negative")
+        if min(self.worker_memory_mb, self.queries_per_client, self.query_threads) < 0:
+            raise ConfigError("worker_memory_mb, queries_per_client and query_threads must not be negative")
+        if self.request_read_timeout_s <= 0 or self.idle_timeout_s <= 0:
+            raise ConfigError("request_read_timeout_s and idle_timeout_s must be positive")
         if self.document_cache_mb < 0 or self.reload_interval_s < 0:
             raise ConfigError("document_cache_mb and reload_interval_s must not be negative")
 
@@ -179,6 +221,16 @@ class Settings:
     def update_url(self) -> str | None:
         """The SPARQL Update URL of a remote store, when the store setting names one."""
         return sparql_urls(self.store)[1] if self.store.startswith("sparql:") else None
+
+    @property
+    def client_query_limit(self) -> int:
+        """Queries one client may have under way at once (``queries_per_client``, resolved)."""
+        return self.queries_per_client or -(-self.query_workers // 2)
+
+    @property
+    def query_thread_limit(self) -> int:
+        """Request threads that may be inside queries at once (``query_threads``, resolved)."""
+        return self.query_threads or max(1, self.threads - 2)
 
     @property
     def vocab(self) -> Vocabulary:

@@ -187,6 +187,12 @@ class TooBusy(StoreError):
     setting = "query_workers"
 
 
+class ClientTooBusy(TooBusy):
+    """One client already has its share of the queries under way (issue 21.2)."""
+
+    setting = "queries_per_client"
+
+
 class QueryCrashed(StoreError):
     """The engine's process died while running the query."""
 
@@ -194,6 +200,12 @@ class QueryCrashed(StoreError):
 class QueryCrashedTwice(QueryCrashed):
     """The query's worker died on its first run and on its second, on another worker: the query
     itself kills the engine (a worker killed from outside costs a query one retry, not this)."""
+
+
+class QueryOutOfMemory(StoreError):
+    """The query needed more memory than a worker may have; its worker was replaced."""
+
+    setting = "worker_memory_mb"
 
 
 class ForkRefused(StoreError):

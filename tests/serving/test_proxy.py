@@ -232,6 +232,10 @@ def test_conf_d_file_is_accepted_by_nginx(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     text = snippet.read_text("utf-8")
     assert "server 127.0.0.1:8081;" in text and "server 127.0.0.1:8082;" in text
+    # Slow and greedy clients are bounded at the proxy as at labgraph's own server (issue 21.1).
+    for limit in ("limit_conn labgraph_conn 20;", "client_header_timeout 10s;", "client_body_timeout 10s;",
+                  "keepalive_timeout 15s;"):
+        assert limit in text
     text = text.replace("/var/log/nginx/labgraph.log", str(tmp_path / "access.log"))
     snippet.write_text(text, encoding="utf-8")
     temp = "".join(f"{name}_temp_path {tmp_path / name};\n" for name in ("client_body", "proxy", "fastcgi",

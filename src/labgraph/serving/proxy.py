@@ -127,6 +127,7 @@ def _http_block(
     body_limit = 2 * (settings.max_query_bytes * 3 + 1024)
     header_kb = max(8, math.ceil(settings.max_url_bytes * 2 / 1024))
     read_timeout = math.ceil(settings.query_timeout_s + settings.worker_wait_s) + 15
+    read_s, idle_s = math.ceil(settings.request_read_timeout_s), math.ceil(settings.idle_timeout_s)
     log = f"{runtime / 'access.log'} labgraph_cache buffer=64k flush=1s" if runtime else "/var/log/nginx/labgraph.log"
     if not options.access_log:
         log = "off"
@@ -135,6 +136,9 @@ def _http_block(
     lines = [
         f"proxy_cache_path {cache} levels=1:2 keys_zone=labgraph:10m max_size={options.cache_size} "
         "inactive=7d use_temp_path=off;",
+        "# One client address holds at most connections_per_address connections (labgraph exempts",
+        "# the proxy from its own per-address limit, since every client arrives from the proxy).",
+        "limit_conn_zone $binary_remote_addr zone=labgraph_conn:10m;",
         "log_format labgraph_cache '$remote_addr [$time_local] \"$request\" $status $body_bytes_sent '",
         "                          '$upstream_cache_status $request_time';",
         "",
@@ -149,6 +153,12 @@ def _http_block(
         f"    access_log {log};",
         f"    client_max_body_size {body_limit};",
         f"    large_client_header_buffers 4 {header_kb}k;",
+        f"    limit_conn labgraph_conn {settings.connections_per_address};",
+        "    limit_conn_status 503;",
+        f"    client_header_timeout {read_s}s;",
+        f"    client_body_timeout {read_s}s;",
+        f"    keepalive_timeout {idle_s}s;",
+        f"    send_timeout {read_timeout}s;",
         "",
         "    location / {",
         "        proxy_pass http://labgraph;",

@@ -46,20 +46,17 @@ def _serve_here(settings: Settings, extra_files: tuple[Path, ...], listener: soc
     # SIGTERM (a supervisor, systemd, docker stop) ends the server like Ctrl-C: stores closed,
     # query workers stopped. Set before the imports, which take a while on a loaded machine.
     signal.signal(signal.SIGTERM, _exit_on_term)
-    import waitress
-
+    from labgraph.serving.connections import create_server
     from labgraph.serving.live import LiveApp
 
     app = LiveApp(settings, extra_files)
     try:
-        waitress.serve(
-            app,
-            sockets=[listener],
-            threads=settings.threads,
-            ident="labgraph",
-            url_scheme="http",
+        server = create_server(
+            app, settings, listener, threads=settings.threads, ident="labgraph", url_scheme="http",
             **proxy_adjustments(settings),
         )
+        log.info("serving on http://%s:%s", settings.host, server.effective_port)
+        server.run()
     finally:
         app.close()
 

@@ -49,6 +49,11 @@ __all__ = [
 ]
 
 
+#: The WSGI environ key where the server puts when it had read the request (a time.monotonic()
+#: reading; see serving/connections.py), so that worker_wait_s counts from the request's arrival.
+ARRIVED = "labgraph.arrived"
+
+
 @dataclass(frozen=True)
 class QueryRequest:
     text: str
@@ -56,6 +61,8 @@ class QueryRequest:
     default_graphs: tuple[str, ...] = ()  # the protocol's default-graph-uri
     named_graphs: tuple[str, ...] = ()  # the protocol's named-graph-uri
     base_iri: str | None = None  # resolves relative IRIs in the query (the endpoint's address)
+    client: str = ""  # who asks (an address), for the per-client share (store/admission.py)
+    arrived: float | None = None  # time.monotonic() when the server had read the request
 
 
 @dataclass(frozen=True)

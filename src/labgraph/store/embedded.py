@@ -20,6 +20,7 @@ from labgraph.dataset import stats
 from labgraph.errors import LabgraphError
 from labgraph.release import Release
 from labgraph.store import policy
+from labgraph.store.admission import Admission
 from labgraph.store.base import Description, Loaded, QueryFailed, QueryRequest, QueryResult, Statement, Term
 from labgraph.store.documents import describe_query, serialize_quads, serialize_triples, sources_query, term_of
 from labgraph.store.formats import QUAD_TYPES, RDF_FORMATS, RESULTS_FORMATS
@@ -35,6 +36,7 @@ class EmbeddedStore:
         self.prefixes = settings.vocab.prefixes
         self.extra_files = self._extra_files = tuple(extra_files)
         self._restarts_before = 0  # query workers replaced by the pools of earlier releases
+        self.admission = Admission(settings)
         self._use(release, *self._open(release))
 
     def _open(self, release: Path) -> tuple[dict[str, Any], ox.Store, WorkerPool]:
@@ -43,7 +45,11 @@ class EmbeddedStore:
             raise LabgraphError(f"{release} is not a labgraph release (run `labgraph build` first)")
         manifest = Release(release).manifest
         spec = LoadSpec(
-            release, self._extra_files, memory=self.settings.store_memory, prefixes=tuple(self.prefixes.items())
+            release,
+            self._extra_files,
+            memory=self.settings.store_memory,
+            prefixes=tuple(self.prefixes.items()),
+            memory_limit_mb=self.settings.worker_memory_mb,
         )
         local = open_store(spec)
         return manifest, local, WorkerPool(spec, self.settings.query_workers)
@@ -78,7 +84,8 @@ class EmbeddedStore:
             select=form is policy.QueryForm.SELECT,
             base_iri=request.base_iri,
         )
-        outcome = self._pool.run(job, timeout_s=s.query_timeout_s, wait_s=s.worker_wait_s)
+        with self.admission.enter(request.client, request.arrived) as wait_s:
+            outcome = self._pool.run(job, timeout_s=s.query_timeout_s, wait_s=wait_s)
         kind = {"boolean": policy.QueryForm.ASK, "solutions": policy.QueryForm.SELECT}
         return QueryResult(
             outcome.body,

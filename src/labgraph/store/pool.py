@@ -15,14 +15,17 @@ within milliseconds whatever the size of the release.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import multiprocessing
 import queue
+import shutil
+import tempfile
 import threading
 import time
 
-from labgraph.errors import ForkRefused
-from labgraph.store import faults
+from labgraph.errors import ForkRefused, QueryOutOfMemory
+from labgraph.store import faults, worker_memory
 from labgraph.store.base import QueryCrashed, QueryCrashedTwice, QueryFailed, QueryTimeout, TooBusy
 from labgraph.store.worker import Job, LoadSpec, Outcome, in_memory, serve
 from labgraph.store.worker_process import CLOSE_WAIT_S, FORK_TIMEOUT_S, START_TIMEOUT_S, STATUS_LOCK, WorkerProcess
@@ -31,6 +34,8 @@ log = logging.getLogger("labgraph.store.pool")
 
 class WorkerPool:
     def __init__(self, spec: LoadSpec, size: int) -> None:
+        # Each worker's standard error, read when it dies under a query (store/worker_memory.py).
+        spec = dataclasses.replace(spec, notes_dir=tempfile.mkdtemp(prefix="labgraph-workers-"))
         self._spec = spec
         self._size = size
         self._context = multiprocessing.get_context("forkserver")
@@ -72,8 +77,20 @@ class WorkerPool:
         try:
             answer = worker.ask(job, timeout_s)
         except (EOFError, OSError) as exc:
+            self._out_of_memory(worker, job, exc)
             return self._run_again(job, worker, exc, started + timeout_s, timeout_s, wait_s)
         return self._answer(worker, answer, job, timeout_s)
+
+    def _out_of_memory(self, worker: WorkerProcess, job: Job, cause: BaseException | None = None) -> None:
+        """Raise QueryOutOfMemory, having replaced the worker, if its last words say it ran out of
+        memory: such a query is not run again (it would fail the same way on another worker)."""
+        if cause is not None and not worker_memory.ran_out(worker_memory.last_words(self._spec.notes_dir, worker.pid)):
+            return
+        limit = self._spec.memory_limit_mb
+        self._discard(worker, f"ran out of memory (worker_memory_mb = {limit}) running {faults.query_label(job.text)}")
+        raise QueryOutOfMemory(
+            f"the query needed more than the {limit} MB a query worker may use, and was stopped (worker_memory_mb)"
+        ) from cause
 
     def _run_again(
         self, job: Job, dead: WorkerProcess, cause: Exception, deadline: float, timeout_s: float, wait_s: float
@@ -121,8 +138,10 @@ class WorkerPool:
             label = faults.query_label(job.text)
             self._discard(worker, f"stopped at the deadline (query_timeout_s = {timeout_s:g} s) running {label}")
             raise QueryTimeout(f"the query ran longer than {timeout_s:g} s and was stopped (query_timeout_s)")
-        self._idle.put(worker)
         status, payload = answer
+        if status == "memory":
+            self._out_of_memory(worker, job)
+        self._idle.put(worker)
         if status == "ok":
             assert isinstance(payload, Outcome)
             return payload
@@ -175,6 +194,7 @@ class WorkerPool:
                 if not threads:
                     break
                 threads[0].join(timeout=max(0.0, deadline - time.monotonic()))
+            shutil.rmtree(self._spec.notes_dir, ignore_errors=True)
 
     def pids(self) -> list[int]:
         """The live workers' process ids (for operators' tools and tests)."""
@@ -185,6 +205,7 @@ class WorkerPool:
         """Kill a worker that failed, and start another; ``what`` happened to it is logged, with
         its exit status, by the thread that starts the new one (the status can take a moment)."""
         worker.kill()
+        worker_memory.forget(self._spec.notes_dir, worker.pid)
         with self._lock:
             self._all.discard(worker)
             if not self._closed:

@@ -49,6 +49,7 @@ from labgraph.errors import LabgraphError, RemoteLimit, RemoteSortLimit, RemoteT
 from labgraph.rdflib_terms import to_rdflib_term
 from labgraph.release import Release
 from labgraph.store import policy
+from labgraph.store.admission import Admission
 from labgraph.store.base import (
     Description,
     Loaded,
@@ -91,6 +92,7 @@ class RemoteStore:
         self.manifest = manifest
         self.build_id: str = manifest["build_id"]
         self.prefixes = settings.vocab.prefixes
+        self.admission = Admission(settings)  # no workers here, but the request threads are shared
 
     # ------------------------------------------------------------------ protocol
 
@@ -180,6 +182,10 @@ class RemoteStore:
     # ------------------------------------------------------------------ user queries
 
     def query(self, request: QueryRequest) -> QueryResult:
+        with self.admission.enter(request.client, request.arrived):
+            return self._query_once(request)
+
+    def _query_once(self, request: QueryRequest) -> QueryResult:
         try:
             return self._query(request)
         except QueryFailed:

@@ -24,6 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from labgraph.engine import results_bytes, to_bytes
+from labgraph.store import worker_memory
 from labgraph.store.documents import prefixes_for
 from labgraph.store.formats import RDF_FORMATS, RESULTS_FORMATS
 from labgraph.store.policy import cap_rows
@@ -40,6 +41,10 @@ class LoadSpec:
     #: Prefixes for graph results (Turtle, TriG): fixed for a store, so given to each worker
     #: once rather than pickled into every job.
     prefixes: tuple[tuple[str, str], ...] = ()
+    #: MB of private memory a worker may add to what it uses once the data is loaded (0: no
+    #: limit), and where each worker writes its standard error (store/worker_memory.py).
+    memory_limit_mb: int = 0
+    notes_dir: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,8 @@ def serve(conn: Connection, spec: LoadSpec, store: ox.Store | None = None) -> No
     # The workers this one forks are reaped by the kernel when they die: the pool kills them by
     # pid and learns of their end from their pipe, so nobody needs their exit status.
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    worker_memory.keep_last_words(spec.notes_dir)
+    worker_memory.limit(spec.memory_limit_mb)  # after the load: it bounds what a query adds
     prefixes = dict(spec.prefixes)
     conn.send(("ready", os.getpid()))
     while True:
@@ -116,6 +123,8 @@ def serve(conn: Connection, spec: LoadSpec, store: ox.Store | None = None) -> No
             outcome = execute(store, job, prefixes)
         except SyntaxError as exc:
             conn.send(("syntax", str(exc.msg) if hasattr(exc, "msg") else str(exc)))
+        except MemoryError:
+            conn.send(("memory", "MemoryError"))
         except Exception as exc:  # noqa: BLE001 - the query's own failure, sent back as a message
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
         else:

@@ -13,10 +13,9 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request, url_for
 
 from labgraph import catalogue
-from labgraph.store.base import QueryRequest
 from labgraph.web import labs, similar
 from labgraph.web import map as map_page
-from labgraph.web.context import reader_language, site
+from labgraph.web.context import query_request, reader_language, site
 from labgraph.web.errors import error_response
 from labgraph.web.negotiation import Offer, content_type
 from labgraph.web.search import SEARCH_SCHEMA
@@ -115,7 +114,9 @@ def run(name: str) -> Response:
     except catalogue.ParameterError as exc:
         return error_response(request, 400, str(exc), media_type=ROWS if media == ROWS else None)
     store_media = "application/sparql-results+json" if media in (ROWS, "text/html") else media
-    result = s.store.query(QueryRequest(text, store_media))
+    result = s.store.query(
+        query_request(text, store_media)
+    )
     next_url = None
     if result.count is None or result.count >= per_page:
         following: dict[str, Any] = {**request.args, "page": page + 1}

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from flask import current_app, request
 
 from labgraph.config import Settings
-from labgraph.store.base import Store, Term
+from labgraph.store.base import ARRIVED, QueryRequest, Store, Term
 from labgraph.vocab import Vocabulary
 from labgraph.web.cache import DocumentCache
 from labgraph.web.security import web_link
@@ -137,6 +137,26 @@ class Site:
 
 def site() -> Site:
     return current_app.extensions["labgraph"]
+
+
+def query_request(
+    text: str,
+    media_type: str,
+    default_graphs: tuple[str, ...] = (),
+    named_graphs: tuple[str, ...] = (),
+    base_iri: str | None = None,
+) -> QueryRequest:
+    """A query from this request to the store, carrying who asks and since when: the store's
+    admission gate shares the workers out per client and bounds the wait from the arrival."""
+    return QueryRequest(
+        text,
+        media_type,
+        default_graphs,
+        named_graphs,
+        base_iri=base_iri,
+        client=request.remote_addr or "",
+        arrived=request.environ.get(ARRIVED),
+    )
 
 
 def reader_language() -> str:

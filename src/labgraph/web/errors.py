@@ -15,11 +15,13 @@ from flask import Request, Response, g, render_template
 
 from labgraph.errors import (
     CatalogueError,
+    ClientTooBusy,
     LabgraphError,
     ProtocolError,
     QueryCrashed,
     QueryCrashedTwice,
     QueryForbidden,
+    QueryOutOfMemory,
     QueryTimeout,
     QueryTooLarge,
     RemoteTimeout,
@@ -57,6 +59,7 @@ TITLES = {
     413: "Request too large",
     414: "URI too long",
     415: "Unsupported media type",
+    429: "Too many requests",
     500: "Internal server error",
     502: "Bad gateway",
     503: "Service unavailable",
@@ -73,7 +76,9 @@ STATUSES: list[tuple[type[LabgraphError], int]] = [
     (CatalogueError, 400),
     (RemoteTimeout, 504),
     (QueryTimeout, 503),
+    (ClientTooBusy, 429),  # this client's share is taken; others are served
     (TooBusy, 503),
+    (QueryOutOfMemory, 503),  # the query's fault, but a smaller one may pass: not for ever
     (QueryCrashedTwice, 503),  # the query kills the engine: not the server's fault, nor for ever
     (QueryCrashed, 500),
     (StoreUnavailable, 502),
@@ -90,7 +95,7 @@ def labgraph_error_response(request: Request, exc: LabgraphError) -> Response:
     """The answer to a labgraph error: its status, its message, the setting that caused it, and
     ``Retry-After`` when waiting a moment may be enough."""
     status = status_of(exc)
-    headers = {"Retry-After": "1"} if status == 503 else {}
+    headers = {"Retry-After": "1"} if status in (429, 503) else {}
     return error_response(request, status, str(exc), setting=exc.setting, headers=headers)
 
 

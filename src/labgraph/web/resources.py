@@ -132,10 +132,21 @@ def _chosen(media_type: str) -> str | None:
     return chosen_language() if media_type == "text/html" else None
 
 
+def _exists(thing_path: str) -> bool:
+    """Whether the release has this thing, asked of the store once per release and then kept
+    with the documents: a redirect already answered is answered again without the store, even
+    while a remote store is down (issue 21.10), as the documents already produced are."""
+    s = site()
+    known = s.documents.get(
+        ("exists", thing_path), lambda: b"1" if s.store.exists(s.settings.base_uri + thing_path) else b""
+    )
+    return known == b"1"
+
+
 def _see_other(thing_path: str) -> WerkzeugResponse:
     s = site()
     media_type, refusal = _negotiate()
-    if not SAFE_PATH.match(thing_path) or not s.store.exists(s.settings.base_uri + thing_path):
+    if not SAFE_PATH.match(thing_path) or not _exists(thing_path):
         return error_response(request, 404, f"no resource at {request.path}", media_type=media_type)
     if media_type is None:
         return refusal  # type: ignore[return-value]

@@ -14,8 +14,8 @@ from werkzeug.datastructures import MultiDict
 
 from labgraph.dataset import description
 from labgraph.errors import ProtocolError, QueryRejected
-from labgraph.store.base import QueryForm, QueryRequest, inspect
-from labgraph.web.context import reader_language, site
+from labgraph.store.base import QueryForm, inspect
+from labgraph.web.context import query_request, reader_language, site
 from labgraph.web.errors import error_response, labgraph_error_response
 from labgraph.web.negotiation import ASK_RESULTS, GRAPH_RESULTS, RDF_ONLY, SELECT_RESULTS, content_type
 from labgraph.web.sparql_page import answer_page, wants_page
@@ -115,7 +115,7 @@ def endpoint() -> Response:
             f"cannot answer this {info.form or 'query'} in any accepted type; available: {offer.listing()}",
         )
     result = s.store.query(
-        QueryRequest(
+        query_request(
             text,
             media_type,
             tuple(params.getlist("default-graph-uri")),

@@ -22,8 +22,8 @@ from flask import Response, render_template, request, url_for
 from werkzeug.datastructures import MIMEAccept, MultiDict
 
 from labgraph.errors import LabgraphError
-from labgraph.store.base import QueryForm, QueryInfo, QueryRequest
-from labgraph.web.context import language_variant, reader_language, site
+from labgraph.store.base import QueryForm, QueryInfo
+from labgraph.web.context import language_variant, query_request, reader_language, site
 from labgraph.web.errors import status_of
 from labgraph.web.negotiation import Offer
 
@@ -124,7 +124,7 @@ def answer_page(text: str, info: QueryInfo, offer: Offer, params: MultiDict[str,
     headers: dict[str, str] = {}
     try:
         result = s.store.query(
-            QueryRequest(
+            query_request(
                 text,
                 media_type,
                 tuple(params.getlist("default-graph-uri")),
