@@ -151,9 +151,10 @@ def read_history(file: Path) -> dict[str, Any]:
     dump, added, removed, the resources changed most), ``last_changed`` (IRI -> the number of the
     release that last changed one of its statements, for IRIs that exist), ``gone`` (IRI -> the
     number of the release it disappeared in and the last one it was in) and ``replaced`` (IRI ->
-    its ``dct:isReplacedBy`` in the release)."""
+    its ``dct:isReplacedBy`` in the release, for the stubs a merge leaves) and ``changed_in``
+    (IRI -> the numbers of the releases that changed it)."""
     history = read_json(file)
-    for key in ("last_changed", "gone", "replaced"):
+    for key in ("last_changed", "gone", "replaced", "changed_in"):
         history.setdefault(key, {})
     history.setdefault("releases", [])
     return history

@@ -81,6 +81,11 @@ def record(
     gone: dict[str, Any] = {iri: info for iri, info in history["gone"].items() if iri not in subjects}
     for iri in sorted(set(before) - subjects):
         gone[iri] = {"gone_in": number, "last_in": number - 1 if previous_number is None else previous_number}
+    changed_in: dict[str, list[int]] = {iri: list(ns) for iri, ns in history.get("changed_in", {}).items()}
+    for iri in sorted(subjects if previous_dump is None else {g for g in changed if not g.startswith("_:")}):
+        changed_in.setdefault(iri, [])
+        if number not in changed_in[iri]:
+            changed_in[iri].append(number)
     id_space = settings.base_uri + "id/"
     gone = {iri: info for iri, info in sorted(gone.items()) if iri.startswith(id_space)}
     entry = {
@@ -98,7 +103,10 @@ def record(
         "gone": sorted(iri for iri, info in gone.items() if info["gone_in"] == number),
     }
     releases_list = [e for e in history["releases"] if int(e["number"]) != number] + [entry]
-    new_history = {"releases": releases_list, "last_changed": last_changed, "gone": gone, "replaced": new.replaced}
+    new_history = {
+        "releases": releases_list, "last_changed": last_changed, "gone": gone, "replaced": new.replaced,
+        "changed_in": changed_in,
+    }
 
     folder = staging / CHANGES
     folder.mkdir()

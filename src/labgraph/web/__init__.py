@@ -23,16 +23,18 @@ from labgraph.config import Settings
 from labgraph.errors import LabgraphError
 from labgraph.release import Release
 from labgraph.store.base import Store
-from labgraph.web import api, browse, dataset, editor, labs, reports, resources, search, security, sparql
+from labgraph.web import api, browse, dataset, editor, labs, releases, reports, resources, search, security, sparql
 from labgraph.web.context import Site, chosen_language, keep_language, language_switch_href, reader_language
 from labgraph.web.errors import error_response, labgraph_error_response
 from labgraph.web.i18n import t
+from labgraph.web.pinned import PinnedStores
+from labgraph.web.release_history import last_change
 
 log = logging.getLogger("labgraph.web")
 EXPOSED = ["Labgraph-Truncated", "Labgraph-Max-Rows", "Labgraph-Result-Count", "Link", "ETag", "Content-Location"]
 
 
-def create_app(settings: Settings, store: Store, release: Path) -> Flask:
+def create_app(settings: Settings, store: Store, release: Path, pinned: PinnedStores | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_query_bytes * 3 + 1024,  # a form-encoded query can triple in size
@@ -58,7 +60,8 @@ def create_app(settings: Settings, store: Store, release: Path) -> Flask:
     )
     manifest: dict[str, Any] = Release(release).manifest
     app.extensions["labgraph"] = Site(settings, store, manifest, release)
-    blueprints = (sparql, resources, browse, search, dataset, reports, api, labs, editor)
+    app.extensions["labgraph_pinned"] = pinned  # stores of older releases, for pinned queries
+    blueprints = (sparql, resources, browse, search, dataset, reports, api, labs, editor, releases)
     for module in blueprints:
         app.register_blueprint(module.bp)
     # "*" whatever the Origin (no credentials are ever involved): the same bytes for every calling
@@ -73,6 +76,7 @@ def create_app(settings: Settings, store: Store, release: Path) -> Flask:
         chosen_language=chosen_language,
         keep_language=keep_language,
         language_switch_href=language_switch_href,
+        last_change=last_change,
     )
     app.jinja_env.policies["json.dumps_kwargs"] = {"ensure_ascii": False}
 
