@@ -14,7 +14,7 @@ from flask import Blueprint, Response, render_template, request, send_from_direc
 
 from labgraph.dataset import description
 from labgraph.release import CHANGE_FILES, CHANGES
-from labgraph.web.context import reader_language, site
+from labgraph.web.context import chosen_language, reader_language, site
 from labgraph.web.dataset import RDFLIB_FORMATS, send_release_file
 from labgraph.web.errors import error_response
 from labgraph.web.feed import atom_feed
@@ -44,13 +44,14 @@ def _json(data: object) -> Response:
 
 def _entry_links(entry: dict[str, object], kept: bool) -> dict[str, str]:
     number = int(str(entry["number"]))
-    links = {"history_entry": url_for("releases.index") + f"#release-{number}"}
+    lang = chosen_language()  # pages carry the reader's choice on; data files have no language
+    links = {"history_entry": url_for("releases.index", lang=lang) + f"#release-{number}"}
     if kept:
         links |= {
             "void": url_for("releases.void", number=number),
             "dump": url_for("releases.dump", number=number, name="labgraph.nq.gz"),
             "manifest": url_for("releases.dump", number=number, name="manifest.json"),
-            "diff": url_for("releases.diff", number=number),
+            "diff": url_for("releases.diff", number=number, lang=lang),
             "patch": url_for("releases.change_file", number=number, name="patch.rdfp"),
             "sparql": url_for("sparql.endpoint", release=number),
         }
