@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -306,3 +307,75 @@ def canary():  # type: ignore[no-untyped-def]
     yield httpd
     httpd.shutdown()
     httpd.server_close()
+
+
+# ----------------------------------------------------------------------------- release series
+
+
+@dataclass
+class ReleaseSeries:
+    """Three real builds of a throw-away project with known edits between them, and one failed
+    build: release 1 as the sources are; release 2 with acco-lab's English label changed and
+    ecopia removed (with its membership and its list item); a build broken by a Turtle syntax
+    error (which must consume no number); release 3 stating that ecopia is replaced by acco-lab."""
+
+    settings: Settings
+    releases: list[Path]
+    failure: Exception
+
+
+CULTURE = "data/documents/culture-labo-des-labs.ttl"
+
+
+def remove_resource(path: Path, iri: str) -> None:
+    """Take a resource out of a Turtle file, with the memberships and blank nodes that name it."""
+    from rdflib import BNode, Graph, URIRef
+    from rdflib.namespace import ORG, RDF
+
+    graph = Graph()
+    graph.parse(path)
+    doomed: set[object] = set()
+    todo: list[object] = [URIRef(iri)]
+    while todo:
+        node = todo.pop()
+        if node in doomed:
+            continue
+        doomed.add(node)
+        todo += [
+            s for s in graph.subjects(None, node) if isinstance(s, BNode) or (s, RDF.type, ORG.Membership) in graph
+        ]
+    for node in doomed:
+        graph.remove((node, None, None))
+        graph.remove((None, None, node))
+    graph.serialize(path, format="turtle")
+
+
+@pytest.fixture(scope="session")
+def release_series(tmp_path_factory: pytest.TempPathFactory) -> ReleaseSeries:
+    root = tmp_path_factory.mktemp("series")
+    project = root / "project"
+    for part in ("ontology", "data"):
+        shutil.copytree(ROOT / part, project / part)
+    settings = make_settings(project, root / "build")
+    culture = project / CULTURE
+    releases = [run_build(settings).release]
+    text = culture.read_text("utf-8")
+    culture.write_text(text.replace('"Acco{lab"@fr , "Acco{lab"@en', '"Acco{lab"@fr , "Accolab"@en'), "utf-8")
+    remove_resource(culture, AUTHORING + "id/lab/ecopia")
+    releases.append(run_build(settings).release)
+    good = culture.read_text("utf-8")
+    culture.write_text(good + "\n<not closed\n", "utf-8")
+    try:
+        run_build(settings)
+    except Exception as exc:  # noqa: BLE001 - the failure is what the tests look at
+        failure = exc
+    else:
+        raise AssertionError("a build of a broken Turtle file succeeded")
+    ecopia = f"<{AUTHORING}id/lab/ecopia>"
+    replaced = (
+        f"{ecopia} a <{AUTHORING}def/Lab> ; <http://www.w3.org/2000/01/rdf-schema#label> \"Ecopia\"@fr ;\n"
+        f"  <http://purl.org/dc/terms/isReplacedBy> <{AUTHORING}id/lab/acco-lab> .\n"
+    )
+    culture.write_text(good + "\n" + replaced, "utf-8")
+    releases.append(run_build(settings, validate=False).release)
+    return ReleaseSeries(settings, releases, failure)

@@ -43,6 +43,13 @@ class Settings:
         Path("build"),
         "Directory where builds are written; build_dir/current always points at the last successful release.",
     )
+    keep_releases: int = _setting(
+        5,
+        "Releases kept on disk (the newest ones): their dumps, VoID, diffs and pinned queries "
+        "(/sparql?release=N) stay available; older ones are pruned by the build, and their numbers, "
+        "dates and changes stay in the history. At least 2, so that a server still reading the "
+        "previous release never loses it.",
+    )
     host: str = _setting("127.0.0.1", "Address the server listens on.")
     port: int = _setting(8080, "Port the server listens on.")
     threads: int = _setting(8, "Request threads of the WSGI server.")
@@ -209,6 +216,8 @@ class Settings:
             raise ConfigError("worker_memory_mb, queries_per_client and query_threads must not be negative")
         if self.request_read_timeout_s <= 0 or self.idle_timeout_s <= 0:
             raise ConfigError("request_read_timeout_s and idle_timeout_s must be positive")
+        if self.keep_releases < 2:
+            raise ConfigError(f"keep_releases must be at least 2: {self.keep_releases}")
         if self.document_cache_mb < 0 or self.reload_interval_s < 0:
             raise ConfigError("document_cache_mb and reload_interval_s must not be negative")
 

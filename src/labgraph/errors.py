@@ -132,6 +132,16 @@ class RequestError(LabgraphError):
     """The client's request is wrong; retrying it unchanged gives the same answer."""
 
 
+class UnknownRelease(RequestError):
+    """A release number that was never built (or is not a number)."""
+
+
+class ReleasePruned(UnknownRelease):
+    """A release that was built but is no longer kept on disk (``keep_releases``)."""
+
+    setting = "keep_releases"
+
+
 class ProtocolError(RequestError):
     """The HTTP request breaks the SPARQL protocol. Its meaning is an HTTP status (400, 403,
     415), which it carries: the one class that does."""

@@ -29,6 +29,22 @@ SHAPES = "shapes.ttl"
 #: The structures' identity cards as computed at build (JSON list of cards), which the web layer
 #: reads instead of recomputing them; a release without it has its cards computed on first use.
 CARDS = "cards.json"
+#: The release history kept beside the releases (``build_dir/releases/history.json``): every
+#: release ever built, even pruned ones, so that a number is never reused and a URI that existed
+#: once is known. Each release holds its own copy as of its build (``changes/history.json``).
+HISTORY = "history.json"
+#: What changed since the previous release, computed by the build (labgraph.graph.history).
+CHANGES = "changes"
+#: File in CHANGES -> media type: the diff as data.
+CHANGE_FILES = {
+    "patch.rdfp": "application/rdf-patch",
+    "added.nq": "application/n-quads",
+    "removed.nq": "application/n-quads",
+    "added.nt": "application/n-triples",
+    "removed.nt": "application/n-triples",
+}
+SUMMARY = "summary.json"  # counts and the changed resources, in CHANGES
+GROUPED = "diff.json"  # the added and removed statements by resource, in CHANGES
 
 #: The build's quality documents: file name -> (media type, what it holds). Listed in the
 #: manifest under "quality" with their sizes and checksums (the report only when the build
@@ -96,6 +112,20 @@ class Release:
     def store_dir(self) -> Path:
         return self.path / STORE_DIR
 
+    @property
+    def number(self) -> int | None:
+        """The release's number (1, 2, …), or None for a release built before releases had one."""
+        number = self.manifest.get("release")
+        return int(number) if number is not None else None
+
+    def history(self) -> dict[str, Any]:
+        """The history as of this release (see :func:`read_history`); empty before numbering."""
+        return read_history(self.path / CHANGES / HISTORY)
+
+    def changes(self, name: str) -> dict[str, Any]:
+        """One of the JSON documents of CHANGES (SUMMARY, GROUPED); empty if the build wrote none."""
+        return read_json(self.path / CHANGES / name)
+
     def file(self, name: str) -> Path:
         return self.path / name
 
@@ -104,6 +134,33 @@ def current(build_dir: Path) -> Path | None:
     """The release ``build_dir/current`` points to, resolved, or None before the first build."""
     link = build_dir / CURRENT
     return link.resolve() if link.is_symlink() and link.resolve().is_dir() else None
+
+
+def read_json(file: Path) -> dict[str, Any]:
+    """A JSON object written by the build, or an empty one if there is none."""
+    try:
+        data = json.loads(file.read_text("utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReleaseError(f"{file}: unreadable: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ReleaseError(f"{file}: not a JSON object")
+    return data
+
+
+def read_history(file: Path) -> dict[str, Any]:
+    """A history: ``releases`` (number, build_id, created, triples, quads, sha256 of the N-Quads
+    dump, added, removed, the resources changed most), ``last_changed`` (IRI -> the number of the
+    release that last changed one of its statements, for IRIs that exist), ``gone`` (IRI -> the
+    number of the release it disappeared in and the last one it was in) and ``replaced`` (IRI ->
+    its ``dct:isReplacedBy`` in the release, for the stubs a merge leaves) and ``changed_in``
+    (IRI -> the numbers of the releases that changed it)."""
+    history = read_json(file)
+    for key in ("last_changed", "gone", "replaced", "changed_in"):
+        history.setdefault(key, {})
+    history.setdefault("releases", [])
+    return history
 
 
 def sha256(path: Path) -> str:

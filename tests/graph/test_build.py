@@ -197,9 +197,10 @@ def test_killed_build_leaves_a_complete_release(project_settings: Settings) -> N
 
 
 def test_old_releases_are_pruned(project_settings: Settings) -> None:
+    project_settings = project_settings.replace(keep_releases=3)
     for _ in range(5):
         run_build(project_settings, validate=False)
-    releases = [p for p in (project_settings.build_dir / "releases").iterdir() if not p.name.startswith(".")]
+    releases = [p for p in (project_settings.build_dir / "releases").iterdir() if p.is_dir() and p.name[0] != "."]
     assert len(releases) == 3
     assert (project_settings.build_dir / CURRENT).resolve() in {r.resolve() for r in releases}
 

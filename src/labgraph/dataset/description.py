@@ -16,6 +16,7 @@ from labgraph.config import Settings
 from labgraph.namespaces import SD
 
 DQV = Namespace("http://www.w3.org/ns/dqv#")
+PAV = Namespace("http://purl.org/pav/")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 SHACL_SPEC = URIRef("https://www.w3.org/TR/shacl/")
 LICENCE = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence")
@@ -50,8 +51,9 @@ def _graph(settings: Settings) -> Graph:
     return graph
 
 
-def void_description(settings: Settings, manifest: dict[str, Any], root: str) -> Graph:
-    """VoID and DCAT for the dataset; ``root`` is the served address ending with '/'."""
+def void_description(settings: Settings, manifest: dict[str, Any], root: str, dumps: str = "dumps/") -> Graph:
+    """VoID and DCAT for the dataset; ``root`` is the served address ending with '/', ``dumps``
+    where under it the release's files are served (a kept older release has its own)."""
     g = _graph(settings)
     ds = dataset_iri(settings)
     stats = manifest["stats"]
@@ -88,6 +90,12 @@ def void_description(settings: Settings, manifest: dict[str, Any], root: str) ->
     g.add((ds, DCTERMS.license, LICENCE))
     g.add((ds, DCTERMS.language, URIRef("http://publications.europa.eu/resource/authority/language/FRA")))
     g.add((ds, DCTERMS.modified, Literal(manifest["created"], datatype=XSD.dateTime)))
+    if manifest.get("release") is not None:  # the release number (issue 17), with its date
+        g.bind("pav", PAV)
+        g.add((ds, URIRef(str(DCAT) + "version"), Literal(str(manifest["release"]))))
+        g.add((ds, PAV.version, Literal(str(manifest["release"]))))
+        g.add((ds, DCTERMS.issued, Literal(manifest["created"], datatype=XSD.dateTime)))
+        g.add((ds, RDFS.seeAlso, URIRef(root + "releases/")))
     g.add((ds, DCAT.keyword, Literal("innovation publique", lang="fr")))
     g.add((ds, DCAT.keyword, Literal("laboratoire d'innovation", lang="fr")))
     g.add((ds, DCAT.keyword, Literal("public innovation", lang="en")))
@@ -106,7 +114,7 @@ def void_description(settings: Settings, manifest: dict[str, Any], root: str) ->
     g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
     g.add((ds, DCAT.distribution, service))
     for name, info in manifest["files"].items():
-        dist = URIRef(root + "dumps/" + name)
+        dist = URIRef(root + dumps + name)
         g.add((ds, DCAT.distribution, dist))
         g.add((ds, VOID.dataDump, dist))
         g.add((dist, RDF.type, DCAT.Distribution))

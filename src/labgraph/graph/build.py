@@ -28,7 +28,7 @@ from labgraph.config import Settings
 from labgraph.dataset import stats
 from labgraph.engine import triples
 from labgraph.errors import BuildError, ShapeViolations
-from labgraph.graph import consistency, entailment, similarity, sources
+from labgraph.graph import consistency, entailment, history, similarity, sources
 from labgraph.graph.validation import ValidationReport, load_shapes, validate_dataset
 from labgraph.release import (
     CARDS,
@@ -43,9 +43,6 @@ from labgraph.release import (
     sha256,
 )
 from labgraph.release import current as current_in
-
-KEEP_RELEASES = 3
-
 
 #: The RDF merge of the named graphs (the default graph of the serving store). Oxigraph's
 #: CONSTRUCT yields each distinct triple once, however many graphs state it.
@@ -121,6 +118,7 @@ def _publish(
     releases = settings.build_dir / RELEASES
     releases.mkdir(parents=True, exist_ok=True)
     build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    number = history.next_number(releases)
     staging = releases / f".tmp-{build_id}-{os.getpid()}"
     final = releases / build_id
     try:
@@ -128,9 +126,15 @@ def _publish(
         files, figures = _write_artefacts(staging, settings, dataset, report, timings)
         for name, body in (derived or {}).items():  # computed from the graph (the cards): not dumps
             (staging / name).write_bytes(body)
+        created = datetime.now(UTC).isoformat(timespec="seconds")
+        with timings.step("diff"):
+            ledger = history.record(
+                settings, staging, number, build_id, created, files, figures.triples, figures.quads
+            )
         manifest = {
             "build_id": build_id,
-            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "release": number,
+            "created": created,
             "base_uri": settings.base_uri,
             "labgraph_version": _version(),
             "sources": {
@@ -156,6 +160,7 @@ def _publish(
         with timings.step("fsync"):
             _fsync_tree(staging)
         os.rename(staging, final)
+        history.commit(releases, ledger)
         _point_current_at(settings.build_dir, final)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -163,7 +168,7 @@ def _publish(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _prune(releases, keep=final)
+    _prune(releases, keep=final, count=settings.keep_releases)
     return final, figures
 
 
@@ -273,10 +278,11 @@ def _point_current_at(build_dir: Path, release: Path) -> None:
     os.replace(temporary, link)
 
 
-def _prune(releases: Path, keep: Path) -> None:
-    """Keep the newest releases (a running server may still read the previous one)."""
+def _prune(releases: Path, keep: Path, count: int) -> None:
+    """Keep the newest ``count`` releases (a running server may still read the previous one; a
+    pinned query reads any kept one); the history file stays."""
     done = sorted((p for p in releases.iterdir() if p.is_dir() and not p.name.startswith(".")), reverse=True)
-    for old in done[KEEP_RELEASES:]:
+    for old in done[count:]:
         if old != keep:
             shutil.rmtree(old, ignore_errors=True)
     for stale in releases.glob(".tmp-*"):

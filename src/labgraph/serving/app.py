@@ -9,11 +9,20 @@ from flask import Flask
 
 from labgraph.config import Settings
 from labgraph.store.base import Store
-from labgraph.store.factory import open_store
+from labgraph.store.factory import open_release_store, open_store
 from labgraph.web import create_app
+from labgraph.web.pinned import PinnedStores
 
 
-def open_app(settings: Settings, extra_files: tuple[Path, ...] = ()) -> tuple[Flask, Store]:
-    """The app and its store for the current release; the caller closes the store."""
+def open_app(
+    settings: Settings, extra_files: tuple[Path, ...] = (), pinned: PinnedStores | None = None
+) -> tuple[Flask, Store]:
+    """The app and its store for the current release; the caller closes the store (and
+    ``pinned``, the stores of older releases that pinned queries use, kept across releases)."""
     store = open_store(settings, extra_files)
-    return create_app(settings, store, store.release), store
+    return create_app(settings, store, store.release, pinned), store
+
+
+def pinned_stores(settings: Settings) -> PinnedStores:
+    """The stores of older releases for queries pinned to them, opened by the store factory."""
+    return PinnedStores(lambda release: open_release_store(settings, release))

@@ -19,7 +19,7 @@ from typing import Any
 
 from labgraph.config import Settings
 from labgraph.release import current
-from labgraph.serving.app import open_app
+from labgraph.serving.app import open_app, pinned_stores
 
 log = logging.getLogger("labgraph.live")
 
@@ -46,6 +46,7 @@ class LiveApp:
         self._lock = threading.Lock()
         self._switching = threading.Lock()
         self._stop = threading.Event()
+        self.pinned = pinned_stores(settings)  # older releases' stores, shared by every release served
         self._generation = self._open()
         self.failed: dict[Path, str] = {}  # releases that could not be opened, and why
         self._watcher: threading.Thread | None = None
@@ -110,6 +111,7 @@ class LiveApp:
         with self._lock:
             generation = self._generation
         self._close(generation)
+        self.pinned.close()
 
     def _watch(self, interval: float) -> None:
         while not self._stop.wait(interval):
@@ -119,7 +121,7 @@ class LiveApp:
                 log.exception("checking for a new release failed")
 
     def _open(self) -> _Generation:
-        app, store = open_app(self.settings, self.extra_files)
+        app, store = open_app(self.settings, self.extra_files, self.pinned)
         try:
             store.wait_ready()  # requests keep going to the old release meanwhile
         except Exception:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from labgraph.config import Settings
-from labgraph.errors import LabgraphError
+from labgraph.errors import LabgraphError, UnknownRelease
 from labgraph.release import current
 from labgraph.store.base import Store
 
@@ -39,3 +39,14 @@ def release_to_serve(settings: Settings) -> Path:
     if release is None:
         raise LabgraphError(f"no build in {settings.build_dir}: run `labgraph build` first")
     return release
+
+
+def open_release_store(settings: Settings, release: Path) -> Store:
+    """A store over a kept older release, for queries pinned to it: embedded, on disk, read-only,
+    one query worker (the pool's gate and deadline apply as to any query). A remote store holds
+    only the release published to it, so pinned queries need the embedded one."""
+    from labgraph.store.embedded import EmbeddedStore
+
+    if settings.store.startswith("sparql:"):
+        raise UnknownRelease("queries pinned to an older release need the embedded store (store = oxigraph)")
+    return EmbeddedStore(settings.replace(store_memory=False, query_workers=1), release)

@@ -30,6 +30,7 @@ from labgraph.web import (
     dataset,
     editor,
     labs,
+    releases,
     reports,
     resources,
     search,
@@ -42,12 +43,14 @@ from labgraph.web import map as map_page
 from labgraph.web.context import Site, chosen_language, keep_language, language_switch_href, reader_language
 from labgraph.web.errors import error_response, labgraph_error_response
 from labgraph.web.i18n import t
+from labgraph.web.pinned import PinnedStores
+from labgraph.web.release_history import last_change
 
 log = logging.getLogger("labgraph.web")
 EXPOSED = ["Labgraph-Truncated", "Labgraph-Max-Rows", "Labgraph-Result-Count", "Link", "ETag", "Content-Location"]
 
 
-def create_app(settings: Settings, store: Store, release: Path) -> Flask:
+def create_app(settings: Settings, store: Store, release: Path, pinned: PinnedStores | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_query_bytes * 3 + 1024,  # a form-encoded query can triple in size
@@ -74,8 +77,9 @@ def create_app(settings: Settings, store: Store, release: Path) -> Flask:
     )
     manifest: dict[str, Any] = Release(release).manifest
     app.extensions["labgraph"] = Site(settings, store, manifest, release)
+    app.extensions["labgraph_pinned"] = pinned  # stores of older releases, for pinned queries
     blueprints = [sparql, resources, browse, search, dataset, reports, api]
-    blueprints += [labs, similar, map_page, editor, sitemap, cite]
+    blueprints += [labs, similar, map_page, editor, sitemap, cite, releases]
     for module in blueprints:
         app.register_blueprint(module.bp)
     # "*" whatever the Origin (no credentials are ever involved): the same bytes for every calling
@@ -90,6 +94,7 @@ def create_app(settings: Settings, store: Store, release: Path) -> Flask:
         chosen_language=chosen_language,
         keep_language=keep_language,
         language_switch_href=language_switch_href,
+        last_change=last_change,
     )
     app.jinja_env.policies["json.dumps_kwargs"] = {"ensure_ascii": False}
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, Response, render_template, request, send_from_directory
 
@@ -51,16 +53,22 @@ def dumps() -> str:
 @bp.route("/dumps/<name>")
 def dump(name: str) -> Response:
     s = site()
+    return send_release_file(s.release, s.manifest, name)
+
+
+def send_release_file(release: Path, manifest: dict[str, Any], name: str) -> Response:
+    """One of a release's published files (the served one's, or a kept older one's)."""
+    s = site()
     # Only files the manifest lists (dumps, the report and the shapes) and the manifest itself:
     # no path ever reaches the file system.
-    info = s.manifest["files"].get(name) or s.manifest.get("quality", {}).get(name)
+    info = manifest["files"].get(name) or manifest.get("quality", {}).get(name)
     if name == MANIFEST:
         info = {"media_type": "application/json"}
     if info is None:
         return error_response(request, 404, f"no dump named {name!r}")
     mimetype = "application/gzip" if info.get("encoding") == "gzip" else info["media_type"]
     response = send_from_directory(
-        s.release,
+        release,
         name,
         mimetype=mimetype,
         conditional=True,

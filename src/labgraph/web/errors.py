@@ -24,10 +24,12 @@ from labgraph.errors import (
     QueryOutOfMemory,
     QueryTimeout,
     QueryTooLarge,
+    ReleasePruned,
     RemoteTimeout,
     RequestError,
     StoreUnavailable,
     TooBusy,
+    UnknownRelease,
 )
 
 _KIND = {
@@ -54,6 +56,7 @@ TITLES = {
     400: "Bad request",
     403: "Forbidden",
     404: "Not found",
+    410: "Gone",
     405: "Method not allowed",
     406: "Not acceptable",
     413: "Request too large",
@@ -72,6 +75,8 @@ TITLES = {
 STATUSES: list[tuple[type[LabgraphError], int]] = [
     (QueryTooLarge, 413),
     (QueryForbidden, 403),
+    (ReleasePruned, 410),
+    (UnknownRelease, 404),
     (RequestError, 400),
     (CatalogueError, 400),
     (RemoteTimeout, 504),

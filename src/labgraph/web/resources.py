@@ -20,6 +20,7 @@ from labgraph.web.errors import error_response
 from labgraph.web.negotiation import BY_EXTENSION, CITATION_TYPES, EXTENSIONS, RESOURCE, content_type, split_suffix
 from labgraph.web.ontology_page import render_ontology
 from labgraph.web.resource_page import render_resource
+from labgraph.web.tombstones import tombstone
 
 bp = Blueprint("resources", __name__)
 
@@ -146,6 +147,8 @@ def _exists(thing_path: str) -> bool:
 def _see_other(thing_path: str) -> WerkzeugResponse:
     s = site()
     media_type, refusal = _negotiate()
+    if SAFE_PATH.match(thing_path) and (gone := tombstone(s.settings.base_uri + thing_path, media_type)):
+        return gone  # removed (410) or merged into another (301)
     if not SAFE_PATH.match(thing_path) or not _exists(thing_path):
         return error_response(request, 404, f"no resource at {request.path}", media_type=media_type)
     if media_type is None:

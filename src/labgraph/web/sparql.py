@@ -13,11 +13,12 @@ from flask import Blueprint, Response, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from labgraph.dataset import description
-from labgraph.errors import ProtocolError, QueryRejected
+from labgraph.errors import ProtocolError, QueryRejected, UnknownRelease
 from labgraph.store.base import QueryForm, inspect
 from labgraph.web.context import query_request, reader_language, site
 from labgraph.web.errors import error_response, labgraph_error_response
 from labgraph.web.negotiation import ASK_RESULTS, GRAPH_RESULTS, RDF_ONLY, SELECT_RESULTS, content_type
+from labgraph.web.release_history import pinned_store
 from labgraph.web.sparql_page import answer_page, wants_page
 
 bp = Blueprint("sparql", __name__)
@@ -77,11 +78,12 @@ def _read_request() -> tuple[list[str], MultiDict[str, str]]:
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
-def endpoint() -> Response:
+def endpoint(release: str | None = None) -> Response:
     s = site()
     try:
         queries, params = _read_request()
-    except ProtocolError as exc:
+        store = pinned_store(s, release or params.get("release"))  # the served one by default
+    except (ProtocolError, UnknownRelease) as exc:
         return labgraph_error_response(request, exc)
     if not queries:
         # A lone ?lang= is the reader's language, carried by the site's links: still the page.
@@ -104,7 +106,7 @@ def endpoint() -> Response:
     offers = {QueryForm.ASK: ASK_RESULTS, QueryForm.CONSTRUCT: GRAPH_RESULTS, QueryForm.DESCRIBE: GRAPH_RESULTS}
     offer = offers.get(info.form, SELECT_RESULTS) if info.form else SELECT_RESULTS
     if wants_page(request.accept_mimetypes, params.get("format") or None, offer):
-        return answer_page(text, info, offer, params)
+        return answer_page(store, text, info, offer, params)
     media_type = offer.choose(request.accept_mimetypes, params.get("format") or None)
     if media_type is None and params.get("format"):
         media_type = offer.choose(request.accept_mimetypes)
@@ -114,7 +116,7 @@ def endpoint() -> Response:
             406,
             f"cannot answer this {info.form or 'query'} in any accepted type; available: {offer.listing()}",
         )
-    result = s.store.query(
+    result = store.query(
         query_request(
             text,
             media_type,
@@ -131,7 +133,7 @@ def endpoint() -> Response:
     if result.count is not None:
         response.headers["Labgraph-Result-Count"] = str(result.count)
     if request.method in ("GET", "HEAD"):
-        digest = hashlib.sha256(f"{s.store.build_id}\n{media_type}\n{request.query_string!r}".encode()).hexdigest()
+        digest = hashlib.sha256(f"{store.build_id}\n{media_type}\n{request.query_string!r}".encode()).hexdigest()
         response.set_etag(digest[:32])  # caching headers: the app's release_caching
         return response
     response.cache_control.no_store = True

@@ -22,7 +22,7 @@ from flask import Response, render_template, request, url_for
 from werkzeug.datastructures import MIMEAccept, MultiDict
 
 from labgraph.errors import LabgraphError
-from labgraph.store.base import QueryForm, QueryInfo
+from labgraph.store.base import QueryForm, QueryInfo, Store
 from labgraph.web.context import language_variant, query_request, reader_language, site
 from labgraph.web.errors import status_of
 from labgraph.web.negotiation import Offer
@@ -99,9 +99,10 @@ def _cells(rows: list[dict[str, Any]], variables: list[str], lang: str) -> list[
     return table
 
 
-def answer_page(text: str, info: QueryInfo, offer: Offer, params: MultiDict[str, str]) -> Response:
+def answer_page(store: Store, text: str, info: QueryInfo, offer: Offer, params: MultiDict[str, str]) -> Response:
     """The HTML answer to one query, errors included (400 for a query the engine cannot parse,
-    with its message; the limits' statuses otherwise), in the reader's language."""
+    with its message; the limits' statuses otherwise), in the reader's language. ``store`` is the
+    served release's, or a pinned one's (``?release=N``)."""
     s = site()
     settings = s.settings
     lang = reader_language()
@@ -123,7 +124,7 @@ def answer_page(text: str, info: QueryInfo, offer: Offer, params: MultiDict[str,
     status = 200
     headers: dict[str, str] = {}
     try:
-        result = s.store.query(
+        result = store.query(
             query_request(
                 text,
                 media_type,
@@ -162,7 +163,7 @@ def answer_page(text: str, info: QueryInfo, offer: Offer, params: MultiDict[str,
     if status != 200:
         response.headers["Cache-Control"] = "no-store"
     elif request.method in ("GET", "HEAD"):
-        depends = f"{s.store.build_id}\ntext/html\n{language_variant()}\n{request.query_string!r}"
+        depends = f"{store.build_id}\ntext/html\n{language_variant()}\n{request.query_string!r}"
         response.set_etag(hashlib.sha256(depends.encode()).hexdigest()[:32])
     else:
         response.cache_control.no_store = True
