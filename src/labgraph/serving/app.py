@@ -11,9 +11,13 @@ from labgraph.config import Settings
 from labgraph.store.base import Store
 from labgraph.store.factory import open_store
 from labgraph.web import create_app
+from labgraph.web.observe import Observer
 
 
-def open_app(settings: Settings, extra_files: tuple[Path, ...] = ()) -> tuple[Flask, Store]:
-    """The app and its store for the current release; the caller closes the store."""
+def open_app(
+    settings: Settings, extra_files: tuple[Path, ...] = (), observer: Observer | None = None
+) -> tuple[Flask, Store]:
+    """The app and its store for the current release; the caller closes the store. The
+    ``observer`` (metrics, access log) outlives the app when given."""
     store = open_store(settings, extra_files)
-    return create_app(settings, store, store.release), store
+    return create_app(settings, store, store.release, observer), store

@@ -20,6 +20,7 @@ from typing import Any
 from labgraph.config import Settings
 from labgraph.release import current
 from labgraph.serving.app import open_app
+from labgraph.web.observe import Observer
 
 log = logging.getLogger("labgraph.live")
 
@@ -46,6 +47,7 @@ class LiveApp:
         self._lock = threading.Lock()
         self._switching = threading.Lock()
         self._stop = threading.Event()
+        self.observer = Observer.for_settings(settings)  # one for every release served: counters never reset
         self._generation = self._open()
         self.failed: dict[Path, str] = {}  # releases that could not be opened, and why
         self._watcher: threading.Thread | None = None
@@ -119,7 +121,7 @@ class LiveApp:
                 log.exception("checking for a new release failed")
 
     def _open(self) -> _Generation:
-        app, store = open_app(self.settings, self.extra_files)
+        app, store = open_app(self.settings, self.extra_files, self.observer)
         try:
             store.wait_ready()  # requests keep going to the old release meanwhile
         except Exception:

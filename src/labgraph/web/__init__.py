@@ -23,7 +23,7 @@ from labgraph.config import Settings
 from labgraph.errors import LabgraphError
 from labgraph.release import Release
 from labgraph.store.base import Store
-from labgraph.web import api, browse, dataset, editor, labs, reports, resources, search, security, sparql
+from labgraph.web import api, browse, dataset, editor, labs, observe, reports, resources, search, security, sparql
 from labgraph.web.context import Site, chosen_language, keep_language, language_switch_href, reader_language
 from labgraph.web.errors import error_response, labgraph_error_response
 from labgraph.web.i18n import t
@@ -32,7 +32,9 @@ log = logging.getLogger("labgraph.web")
 EXPOSED = ["Labgraph-Truncated", "Labgraph-Max-Rows", "Labgraph-Result-Count", "Link", "ETag", "Content-Location"]
 
 
-def create_app(settings: Settings, store: Store, release: Path) -> Flask:
+def create_app(settings: Settings, store: Store, release: Path, observer: observe.Observer | None = None) -> Flask:
+    """The app over one store and release; ``observer`` carries metrics and the access log
+    across apps (one per release served), a new one by default."""
     app = Flask(__name__)
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_query_bytes * 3 + 1024,  # a form-encoded query can triple in size
@@ -57,7 +59,8 @@ def create_app(settings: Settings, store: Store, release: Path) -> Flask:
         COMPRESS_MIN_SIZE=512,
     )
     manifest: dict[str, Any] = Release(release).manifest
-    app.extensions["labgraph"] = Site(settings, store, manifest, release)
+    app.extensions["labgraph"] = Site(settings, observe.TimedStore(store), manifest, release)
+    observe.install(app, observer or observe.Observer.for_settings(settings), settings)  # first: see observe
     blueprints = (sparql, resources, browse, search, dataset, reports, api, labs, editor)
     for module in blueprints:
         app.register_blueprint(module.bp)
