@@ -26,6 +26,45 @@ if BASE != AUTHORING:  # the labgraph commands the tests start read their settin
     os.environ["LABGRAPH_BASE_URI"] = BASE
 
 
+#: Test modules whose every test depends on the base URI: ``make test`` runs them again under
+#: another base (``pytest -m base``). Tests of other modules that depend on it carry
+#: ``@pytest.mark.base`` themselves; what only the process, the disk or the clock decides (kills,
+#: pools, servers, timeouts) runs once.
+BASE_SENSITIVE_MODULES = (
+    "tests/graph/test_conventions.py",
+    "tests/graph/test_consistency.py",
+    "tests/graph/test_entailment.py",
+    "tests/graph/test_sources.py",
+    "tests/graph/test_validation.py",
+    "tests/cards/",
+    "tests/catalogue/",
+    "tests/cli/test_query_graphs.py",
+    "tests/test_data.py",
+    "tests/web/test_resources.py",
+    "tests/web/test_pages.py",
+    "tests/web/test_resource_pages.py",
+    "tests/web/test_sparql.py",
+    "tests/web/test_dataset.py",
+    "tests/web/test_api.py",
+    "tests/web/test_search.py",
+    "tests/web/test_reports.py",
+    "tests/web/test_discovery.py",
+    "tests/web/test_cite.py",
+    "tests/web/test_sparql_page.py",
+    "tests/web/test_map.py",
+    "tests/store/test_interface.py",
+    "tests/store/test_remote.py",
+    "tests/store/test_documents.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        where = item.path.relative_to(ROOT).as_posix()
+        if where.startswith(BASE_SENSITIVE_MODULES):
+            item.add_marker(pytest.mark.base)
+
+
 def rebased(text: str) -> str:
     """An IRI (or a text holding IRIs) written under the authoring base, under the suite's base."""
     return text.replace(AUTHORING, BASE)

@@ -125,3 +125,22 @@ def test_fault_run_kills_the_workers_of_a_real_server_and_counts_every_answer(
     [kill] = record["kills"]
     assert len(kill["pids"]) == 2  # the default two query workers
     assert set(record["statuses"]["bad-syntax"]) == {"400"}
+
+
+def test_map_benchmark_serves_a_synthetic_graph_and_compares_with_a_resource(tmp_path: Path) -> None:
+    """benchmarks/map.py (issue 15, section 4), on a small graph: figures of the expected shape."""
+    figures = tmp_path / "map.json"
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "map.py"), "--structures", "150", "--requests", "5",
+         "--data", str(tmp_path / "data"), "--json", str(figures)],
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    record = json.loads(figures.read_text("utf-8"))
+    assert record["features"] > 50 and record["features"] + record["unlocated"] == record["structures"]
+    for name in ("geojson_cold", "geojson_warm", "geojson_identity_warm", "geojson_filtered_warm", "page_warm"):
+        assert record[name]["median_ms"] > 0 and record[name]["bytes"] > 0, name
+    assert record["geojson_warm"]["wire_bytes"] < record["geojson_identity_warm"]["bytes"]  # sent compressed
+    assert set(record["ratios"]) == {
+        "geojson_over_resource_per_request", "geojson_over_resource_per_byte", "filtered_over_resource_per_request"
+    }  # fmt: skip

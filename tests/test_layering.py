@@ -27,6 +27,7 @@ ROOMS: dict[str, tuple[str, ...]] = {
         "labgraph.rdflib_terms",
         "labgraph.vocab",
         "labgraph.engine",
+        "labgraph.lexical",
     ),
     "dataset": ("labgraph.dataset.*",),
     "graph": ("labgraph.graph.*",),
@@ -59,7 +60,9 @@ MAY_IMPORT: dict[str, tuple[str, ...]] = {
     # The package face names the public API lazily (PEP 562), so it points up without importing.
     "foundation": ("errors", "graph"),
     "dataset": _FOUNDATION,
-    "graph": (*_FOUNDATION, "dataset"),
+    # The build computes the cards and their similarity links into graph/similarity, through the
+    # cards' select-only seam (cards.source.Selects, whose rows are the interface's Terms).
+    "graph": (*_FOUNDATION, "dataset", "cards", "store-interface"),
     "store-gate": _FOUNDATION,
     "store-interface": (*_FOUNDATION, "store-gate", "dataset"),
     "store-backends": (*_FOUNDATION, "dataset", "store-gate", "store-interface"),
@@ -91,6 +94,7 @@ NEVER_MODULE: dict[str, tuple[str, ...]] = {
     "labgraph.release": ("flask", "pyoxigraph", "rdflib", "pyshacl"),
     "labgraph.vocab": ("flask", "pyoxigraph", "pyshacl"),
     "labgraph.engine": ("flask", "rdflib", "pyshacl"),
+    "labgraph.lexical": ("flask", "pyoxigraph", "rdflib", "pyshacl"),
     "labgraph": ("flask", "pyoxigraph", "rdflib", "pyshacl"),
 }
 

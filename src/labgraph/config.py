@@ -62,6 +62,21 @@ class Settings:
         "Most solutions (SELECT) or triples (CONSTRUCT/DESCRIBE) a query returns; longer results are cut "
         "and flagged with the Labgraph-Truncated: true header.",
     )
+    sparql_page_rows: int = _setting(
+        500,
+        "Most solutions the HTML page of a SPARQL query shows (a browser's answer); the downloads keep "
+        "every row up to max_rows.",
+    )
+    sitemap_max_urls: int = _setting(
+        50000,
+        "Most URLs in one sitemap file (the Sitemaps protocol's limit is 50,000); past it /sitemap.xml "
+        "is an index of /sitemap-1.xml, /sitemap-2.xml…",
+    )
+    datacite_doi: str = _setting(
+        "",
+        "The dataset's DOI once registered with DataCite (e.g. 10.1234/labgraph): the identifier of its "
+        "DataCite XML and CSL-JSON/BibTeX citations. Empty: they cite its URL.",
+    )
     max_query_bytes: int = _setting(65536, "Largest query text accepted, in bytes (413 beyond).")
     max_url_bytes: int = _setting(8192, "Longest request URL accepted, in bytes (414 beyond).")
     max_nesting: int = _setting(
@@ -111,6 +126,15 @@ class Settings:
         "Memory (MB) each server process keeps for resource documents and pages already produced; "
         "a release never changes, so they stay valid until the next build. 0 turns the cache off.",
     )
+    map_tiles_url: str = _setting(
+        "",
+        "A tile server for the /map page's background, as a Leaflet URL template "
+        "(https://tile.example.org/{z}/{x}/{y}.png). Empty: the map draws its own outlines of France and "
+        "needs no network access; a tile server's origin is added to the page's Content-Security-Policy.",
+    )
+    map_tiles_attribution: str = _setting(
+        "", "The attribution the tile server's licence asks for, shown on the map (plain text)."
+    )
     reload_interval_s: float = _setting(
         2.0,
         "How often the server checks build_dir/current for a new build, which it then serves without "
@@ -152,7 +176,8 @@ class Settings:
         if not 0 <= self.port < 65536:
             raise ConfigError(f"port must be between 0 and 65535: {self.port}")
         for name in (
-            "threads", "processes", "max_rows", "max_query_bytes", "max_url_bytes", "max_nesting", "query_workers"
+            "threads", "processes", "max_rows", "max_query_bytes", "max_url_bytes", "max_nesting", "query_workers",
+            "sparql_page_rows", "sitemap_max_urls",
         ):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1: {getattr(self, name)}")

@@ -15,6 +15,8 @@ IGEO = Namespace("http://rdf.insee.fr/def/geo#")
 WD = Namespace("http://www.wikidata.org/entity/")
 VANN = Namespace("http://purl.org/vocab/vann/")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+GEO = Namespace("http://www.opengis.net/ont/geosparql#")
+SF = Namespace("http://www.opengis.net/ont/sf#")
 
 #: Prefixes written into dumps and offered to SPARQL users. Those of labgraph's own
 #: namespaces are added per base URI by :func:`labgraph.uris.prefixes`.
@@ -37,4 +39,6 @@ STANDARD_PREFIXES: dict[str, str] = {
     "sh": str(SH),
     "vann": str(VANN),
     "sd": str(SD),
+    "geo": str(GEO),
+    "sf": str(SF),
 }

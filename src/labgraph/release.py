@@ -26,6 +26,9 @@ STORE_DIR = "store"
 MANIFEST = "manifest.json"
 VALIDATION_REPORT = "validation.ttl"
 SHAPES = "shapes.ttl"
+#: The structures' identity cards as computed at build (JSON list of cards), which the web layer
+#: reads instead of recomputing them; a release without it has its cards computed on first use.
+CARDS = "cards.json"
 
 #: The build's quality documents: file name -> (media type, what it holds). Listed in the
 #: manifest under "quality" with their sizes and checksums (the report only when the build

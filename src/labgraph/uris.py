@@ -35,11 +35,17 @@ THING_TYPES = (
     "activity",
     "reconciliation",
     "list",
+    "similarity",
+    "geometry",
 )
 
 #: The named graph the build fills with what the ontology entails from the stated graphs: derived
 #: statements, queryable in the default graph, which pages leave out (they show what sources say).
 ENTAILMENT_GRAPH = "entailment"
+
+#: The named graph the build fills with the similarity links between structures' cards
+#: (issue #15): computed, not stated by any source; pages leave it out of what sources say.
+SIMILARITY_GRAPH = "similarity"
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-{1,2}[a-z0-9]+)*$")
 
@@ -81,6 +87,7 @@ def prefixes(base: str) -> dict[str, str]:
         "document": "doc",
         "dataset": "ds",
         "activity": "act",
+        "geometry": "geom",
     }
     for kind in THING_TYPES:
         own[short.get(kind, kind)] = f"{base}id/{kind}/"

@@ -245,3 +245,20 @@ def test_a_stated_no_is_not_not_stated(no_place_server: LiveServer, live: LiveSe
     assert {r["slug"]: r for r in rows}["fluxus"]["dedicatedPlace"] == "no"
     page = requests.get(no_place_server.url + "/doc/lab/fluxus?lang=en", headers={"Accept": "text/html"}, timeout=30)
     assert 'class="card-no"' in page.text
+
+
+def test_the_cards_the_build_wrote_are_the_cards_the_store_gives(live: LiveServer) -> None:
+    """The server reads the release's cards.json; a release without it computes the same cards."""
+    from labgraph.cards import compute_cards
+    from labgraph.web.labs import built_cards
+
+    release = live.app.release
+    assert release is not None
+    written = built_cards(release)
+    assert written, "the build writes cards.json"
+    computed = compute_cards(live.store, live.app.settings.vocab)
+    for one, other in zip(written, computed, strict=True):
+        for name, field in one.as_json()["fields"].items():
+            assert field == other.as_json()["fields"][name], (one.iri, name)
+        assert one.as_json() == other.as_json(), one.iri
+    assert built_cards(release / "no-such-release") is None

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from rdflib import Graph
 from rdflib.namespace import SH
 
@@ -210,12 +211,14 @@ def test_serve_without_a_build_says_so(project_settings: Settings) -> None:
     assert "run `labgraph build` first" in done.stderr
 
 
+@pytest.mark.base
 def test_queries_lists_the_catalogue(real_settings: Settings) -> None:
     done = labgraph(real_settings, "queries", "--lang", "en")
     assert done.returncode == 0
     assert "labs-by-kind" in done.stdout and "Structures by kind" in done.stdout and "kind:iri" in done.stdout
 
 
+@pytest.mark.base
 def test_query_prints_a_table_and_takes_typed_parameters(built, real_settings: Settings) -> None:  # type: ignore[no-untyped-def]
     kind = BASE + "id/concept/structure-kind/ministry-lab"
     done = labgraph(real_settings, "query", "labs-by-kind", "--param", f"kind={kind}")
@@ -226,6 +229,7 @@ def test_query_prints_a_table_and_takes_typed_parameters(built, real_settings: S
     assert "3 row(s)" in done.stderr
 
 
+@pytest.mark.base
 def test_query_csv_and_file(built, real_settings: Settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     query = tmp_path / "count.rq"
     query.write_text("SELECT (COUNT(DISTINCT ?lab) AS ?n) WHERE { ?lab a <" + BASE + "def/Lab> }")
@@ -234,6 +238,7 @@ def test_query_csv_and_file(built, real_settings: Settings, tmp_path: Path) -> N
     assert done.stdout.splitlines()[0] == "n" and int(done.stdout.splitlines()[1]) >= 21
 
 
+@pytest.mark.base
 def test_query_refuses_bad_parameters_and_unknown_names(built, real_settings: Settings) -> None:  # type: ignore[no-untyped-def]
     bad = labgraph(real_settings, "query", "labs-by-kind", "--param", 'kind="} ; DROP ALL #')
     assert bad.returncode == 1 and "parameter 'kind'" in bad.stderr

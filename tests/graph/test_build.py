@@ -20,13 +20,14 @@ from rdflib.compare import isomorphic
 
 from labgraph.config import Settings
 from labgraph.errors import ParseError, ShapeViolations
-from labgraph.graph import entailment
+from labgraph.graph import entailment, similarity
 from labgraph.graph.build import CURRENT, DUMPS, STORE_DIR, BuildResult, _write_store, current_release, run_build
 from labgraph.graph.sources import SourceDataset
 
 from ..conftest import BASE, make_settings
 
 
+@pytest.mark.base
 def test_release_holds_every_dump_and_they_agree(built: BuildResult) -> None:
     release = built.release
     manifest = json.loads((release / "manifest.json").read_text("utf-8"))
@@ -47,12 +48,17 @@ def _named_quads(path: Path) -> set[ox.Quad]:
     return set(ox.parse(path=str(path)))
 
 
+@pytest.mark.base
 def test_dataset_dumps_hold_exactly_the_sources(built: BuildResult, dataset: SourceDataset) -> None:
     """Oxigraph writes the dumps from the store: the very quads loaded and what they entail
     (graph/entailment), none lost or added."""
     release = built.release
     nquads = _named_quads(release / "labgraph.nq")
     assert nquads == _named_quads(release / "labgraph.trig") == _named_quads(release / "labgraph.jsonld")
+    # graph/similarity is computed from the cards, not the sources (tests/cards/test_similarity.py)
+    computed = {q for q in nquads if q.graph_name == similarity.graph(dataset)}
+    assert computed
+    nquads -= computed
     target = entailment.graph(dataset)
     entailed = {ox.Quad(t.subject, t.predicate, t.object, target) for t in entailment.entailed(dataset)}
     assert len(nquads) == len(dataset) + len(entailed)
@@ -62,6 +68,7 @@ def test_dataset_dumps_hold_exactly_the_sources(built: BuildResult, dataset: Sou
     assert any(isinstance(q.object, ox.BlankNode) for q in nquads)  # the real data has some
 
 
+@pytest.mark.base
 def test_turtle_dump_is_the_merge_with_each_triple_once(built: BuildResult) -> None:
     release = built.release
     statements = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(release / "labgraph.ttl"))]
@@ -82,6 +89,7 @@ def _rdflib_dataset(path: Path, format: str) -> Dataset:
     return dataset
 
 
+@pytest.mark.base
 def test_jsonld_dump_reads_back_into_rdflib_as_the_same_graphs(built: BuildResult) -> None:
     """JSON-LD consumers mostly use a JSON-LD library such as rdflib's, not Oxigraph."""
     from_jsonld = _rdflib_dataset(built.release / "labgraph.jsonld", "json-ld")
@@ -115,6 +123,7 @@ def test_serving_store_gives_up_when_the_merged_dump_could_not_be_written(tmp_pa
     assert (tmp_path / STORE_DIR).is_dir()  # removed with the staging directory by the caller
 
 
+@pytest.mark.base
 def test_gzip_dumps_decompress_to_the_dumps(built: BuildResult) -> None:
     import gzip
 
@@ -122,6 +131,7 @@ def test_gzip_dumps_decompress_to_the_dumps(built: BuildResult) -> None:
         assert gzip.decompress((built.release / f"{name}.gz").read_bytes()) == (built.release / name).read_bytes()
 
 
+@pytest.mark.base
 def test_release_store_holds_the_named_graphs_and_their_merge(built: BuildResult) -> None:
     store = ox.Store.read_only(str(built.release / "store"))
     named = sum(1 for q in store if not isinstance(q.graph_name, ox.DefaultGraph))
@@ -129,6 +139,7 @@ def test_release_store_holds_the_named_graphs_and_their_merge(built: BuildResult
     assert (named, default) == (built.stats.quads, built.stats.triples)
 
 
+@pytest.mark.base
 def test_current_points_at_the_new_release(built: BuildResult, real_settings: Settings) -> None:
     assert current_release(real_settings) == built.release.resolve()
 

@@ -71,6 +71,46 @@ def test_invalid_utf8_is_reported_with_its_line(project_settings: Settings) -> N
 
 
 @BASES
+@pytest.mark.parametrize(
+    ("literal", "shown"),
+    [
+        ('"notayear"^^xsd:gYear', '"notayear" is not a valid xsd:gYear'),
+        ('"2021-13"^^xsd:gYearMonth', '"2021-13" is not a valid xsd:gYearMonth'),
+        ('"21/11/2021"^^xsd:date', '"21/11/2021" is not a valid xsd:date'),
+        ('"2021-11-23 09:00"^^xsd:dateTime', '"2021-11-23 09:00" is not a valid xsd:dateTime'),
+        ('"douze"^^xsd:integer', '"douze" is not a valid xsd:integer'),
+    ],
+)
+def test_a_literal_its_datatype_refuses_names_file_and_line(
+    project: Path, tmp_path: Path, base: str, literal: str, shown: str
+) -> None:
+    settings = make_settings(project, tmp_path / "build", base_uri=base)
+    broken = settings.data_dir / "documents" / "dates.ttl"
+    broken.write_text(
+        "@prefix ex: <http://example.org/> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        f'ex:a ex:founded "2019"^^xsd:gYear .\nex:b ex:when "2021-11-23"^^xsd:date ;\n  ex:founded {literal} .\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ParseError) as caught:
+        load(settings)
+    assert (caught.value.path, caught.value.line) == (broken, 5)
+    assert caught.value.detail == shown
+
+
+def test_valid_lexical_forms_of_every_checked_datatype_load(project_settings: Settings) -> None:
+    good = project_settings.data_dir / "documents" / "good-dates.ttl"
+    good.write_text(
+        "@prefix ex: <http://example.org/> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        'ex:a ex:y "2019"^^xsd:gYear, "-0044"^^xsd:gYear, "2019Z"^^xsd:gYear, "2021-11"^^xsd:gYearMonth ;\n'
+        '  ex:d "2021-11-23"^^xsd:date, "2021-11-23+01:00"^^xsd:date ;\n'
+        '  ex:t "2021-11-23T09:30:00"^^xsd:dateTime, "2021-11-23T09:30:00.5Z"^^xsd:dateTime ;\n'
+        '  ex:n 12, -3, 1.5, true, "+7"^^xsd:integer, ".5"^^xsd:decimal .\n',
+        encoding="utf-8",
+    )
+    assert len(load(project_settings)) > 0
+
+
+@BASES
 def test_each_file_fills_its_own_graph(project: Path, tmp_path: Path, base: str) -> None:
     dataset = load(make_settings(project, tmp_path / "build", base_uri=base))
     for source in dataset.files:

@@ -69,6 +69,7 @@ def test_small_chunks_give_the_same_graphs_blank_nodes_included(built: BuildResu
         server.stop()
 
 
+@pytest.mark.base
 def test_blank_node_groups_never_straddle_two_chunks() -> None:
     ex = "https://example.org/"
     p = ox.NamedNode(ex + "p")
@@ -167,6 +168,7 @@ def read_only_server(location: Path) -> Iterator[str]:
         process.wait(timeout=20)
 
 
+@pytest.mark.base
 def test_a_refusal_names_the_graph_and_what_the_server_said(built: BuildResult, tmp_path: Path) -> None:
     with read_only_server(tmp_path / "read-only") as base:
         url = base + "/store"
@@ -238,6 +240,7 @@ def test_sparql_update_gives_the_same_graphs_and_publishing_again_replaces_them(
         server.stop()
 
 
+@pytest.mark.base
 def test_the_merged_graph_can_go_into_a_named_graph(built: BuildResult, tmp_path: Path) -> None:
     """For a server whose default graph is the union of all (Virtuoso); the default graph is left alone."""
     server = OxigraphServer(tmp_path / "oxigraph")

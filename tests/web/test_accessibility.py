@@ -25,8 +25,7 @@ pytestmark = pytest.mark.skipif(
     reason="needs Debian chromium + chromium-driver and `make install` (npm ci installs axe-core)",
 )
 
-#: path -> CSS selector present once the page is drawn. One line per page audited: add the map
-#: page here (``"/map": "..."``) once it is on main.
+#: path -> CSS selector present once the page is drawn. One line per page audited.
 PAGES = {
     "/": "main",
     "/doc/lab/acco-lab.html": "main h1",
@@ -38,6 +37,7 @@ PAGES = {
     "/sparql": "main",
     "/validation": "main",
     "/nothing/here": "main",  # the error page
+    "/map": ".leaflet-container .leaflet-marker-pane",
 }
 BLOCKING = ("serious", "critical")
 RUN = """

@@ -77,3 +77,35 @@ def test_an_unknown_resource_stays_a_404_after_being_asked(app: Flask) -> None:
     client = app.test_client()
     assert client.get("/doc/lab/no-such-lab.ttl").status_code == 404
     assert client.get("/doc/lab/no-such-lab.ttl").status_code == 404
+
+
+def test_derived_data_is_made_once_per_release_even_under_concurrent_first_use(app: Flask) -> None:
+    """Cards, the search index and the reports are made once for the Site (the release); two
+    names never wait for each other."""
+    import threading
+    import time
+
+    site = app.extensions["labgraph"]
+    made: list[str] = []
+    started = threading.Event()
+
+    def slow() -> str:
+        made.append("slow")
+        started.set()
+        time.sleep(0.3)
+        return "slow value"
+
+    threads = [threading.Thread(target=site.derived, args=("slow", slow)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    started.wait(5)
+    began = time.monotonic()
+    assert site.derived("quick", lambda: "quick value") == "quick value"
+    assert time.monotonic() - began < 0.2  # not held up by the slow one
+    for thread in threads:
+        thread.join()
+    assert made == ["slow"] and site.derived("slow", slow) == "slow value"
+    client = app.test_client()
+    assert client.get("/api/labs.json").status_code == 200
+    cards = site.derived("cards", lambda: None)
+    assert cards is not None and cards.cards  # the route's index, kept under its name

@@ -33,6 +33,10 @@ def test_linked_data_conformance_of_every_lab_network_event_and_concept(live: Li
     uris = sorted({row["s"].value for row in live.store.select(EVERY)})
     paths = ["/" + uri.removeprefix(BASE) for uri in uris]
     assert len(paths) > 250
+    if live.backend == "remote":
+        # Every URI on the embedded store; on the remote one, which answers the same documents
+        # through another path, every fourth (sorted, so each kind of resource is in the sample).
+        paths = paths[::4]
     done = run(
         str(CONFORMANCE / "linkeddata.py"), live.url, "--iri-map", live.url + "/", BASE, *paths
     )

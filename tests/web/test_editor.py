@@ -197,3 +197,20 @@ def test_front_end_files_are_served_from_a_relative_project_dir(real_settings, b
             assert response.headers["Content-Type"].startswith(("text/javascript", "application/javascript"))
     finally:
         server.close()
+
+
+def test_the_result_pages_editor_link_opens_the_query(live: LiveServer, browser) -> None:  # type: ignore[no-untyped-def]
+    """A browser following a shared /sparql?query= link gets the result page (#16.1), whose
+    "open in the editor" link opens YASGUI with that query in it."""
+    from selenium.webdriver.common.by import By
+
+    query = "SELECT ?n WHERE { BIND(43 AS ?n) }"
+    browser.get(live.url + "/sparql?" + requests.compat.urlencode({"query": query}))
+    cells = [c.text for c in browser.find_elements(By.CSS_SELECTOR, "table.results td")]
+    assert cells == ["43 ^^xsd:integer"]
+    browser.find_element(By.CSS_SELECTOR, "a.open-editor").click()
+    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".yasqe .CodeMirror"))
+    text = browser.execute_script("return window.labgraphYasgui.getTab().getYasqe().getValue()")
+    assert "BIND(43 AS ?n)" in text
+    errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert errors == []

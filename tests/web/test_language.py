@@ -62,7 +62,7 @@ def _internal_pages(page: Links) -> list[str]:
         path = urlsplit(href).path
         if hreflang or href.startswith(("#", "http")) or path.startswith(("/.well-known", "/api/openapi")):
             continue
-        if re.search(r"\.(ttl|jsonld|rdf|nt|trig|nq|csv|json|gz)$", path) or path.startswith("/dumps/labgraph"):
+        if re.search(r"\.(ttl|jsonld|rdf|nt|trig|nq|csv|json|gz|bib|xml)$", path) or path.startswith("/dumps/labgraph"):
             continue
         out.append(href)
     return out

@@ -13,13 +13,14 @@ from collections import defaultdict
 from labgraph.cards import queries
 from labgraph.cards.fields import CLASSES, FIELDS
 from labgraph.cards.model import NO, NOT_STATED, STATED, Card, Field, Value
-from labgraph.store.base import Store, Term
+from labgraph.cards.source import Selects
+from labgraph.store.base import Term
 from labgraph.vocab import Vocabulary
 
 BATCH = 400  # IRIs per VALUES block
 
 
-def compute_cards(store: Store, vocab: Vocabulary) -> list[Card]:
+def compute_cards(store: Selects, vocab: Vocabulary) -> list[Card]:
     """One card per lab, network and programme, sorted by type and slug."""
     sources = _graph_sources(store, vocab)
     classes: dict[str, str] = {}
@@ -120,17 +121,23 @@ def _merge_via(values: list[Value]) -> list[Value]:
                 kept.about["via"] += [via for via in bare.about["via"] if via not in kept.about["via"]]
                 kept.sources.extend(s for s in bare.sources if s not in kept.sources)
             del merged[(iri, role)]
-    return sorted(merged.values(), key=lambda v: v.value)
+    # The same order whatever order the store answered in (the build's store and a served one
+    # answer the same rows in different orders; the release's cards.json must equal the served
+    # cards): by IRI, then role, with each value's properties and sources sorted.
+    for value in merged.values():
+        value.about["via"] = sorted(value.about["via"])
+        value.sources.sort()
+    return [merged[key] for key in sorted(merged)]
 
 
-def _graph_sources(store: Store, vocab: Vocabulary) -> dict[str, list[str]]:
+def _graph_sources(store: Selects, vocab: Vocabulary) -> dict[str, list[str]]:
     out: dict[str, list[str]] = defaultdict(list)
     for row in store.select(queries.graph_sources(vocab)):
         out[row["g"].value].append(row["doc"].value)
     return {g: sorted(docs) for g, docs in out.items()}
 
 
-def _select_batched(store: Store, build: object, iris: list[str]) -> list[dict[str, Term]]:
+def _select_batched(store: Selects, build: object, iris: list[str]) -> list[dict[str, Term]]:
     rows: list[dict[str, Term]] = []
     unique = sorted(set(iris))
     for start in range(0, len(unique), BATCH):
@@ -138,7 +145,7 @@ def _select_batched(store: Store, build: object, iris: list[str]) -> list[dict[s
     return rows
 
 
-def _move_people(store: Store, vocab: Vocabulary, found: dict[str, dict[str, dict[str, Value]]]) -> None:
+def _move_people(store: Selects, vocab: Vocabulary, found: dict[str, dict[str, dict[str, Value]]]) -> None:
     """Persons among a structure's members go to "people and roles"; organisations stay members."""
     candidates = [v.value for fields in found.values() for v in fields["members"].values() if v.iri]
     people = {row["x"].value for row in _select_batched(store, lambda b: queries.persons(vocab, b), candidates)}
@@ -169,7 +176,7 @@ def _edges(rows: list[dict[str, Term]], a: str, b: str) -> dict[str, set[str]]:
     return out
 
 
-def _add_ministries(store: Store, vocab: Vocabulary, found: dict[str, dict[str, dict[str, Value]]]) -> None:
+def _add_ministries(store: Selects, vocab: Vocabulary, found: dict[str, dict[str, dict[str, Value]]]) -> None:
     """The ministry each host belongs to through org:subOrganizationOf / org:unitOf (or the host
     itself): derived, so its sources are those of the host."""
     up = _edges(store.select(queries.host_edges(vocab)), "a", "b")
@@ -183,7 +190,7 @@ def _add_ministries(store: Store, vocab: Vocabulary, found: dict[str, dict[str, 
                 value.sources.extend(s for s in host.sources if s not in value.sources)
 
 
-def _add_territory_levels(store: Store, vocab: Vocabulary, found: dict[str, dict[str, dict[str, Value]]]) -> None:
+def _add_territory_levels(store: Selects, vocab: Vocabulary, found: dict[str, dict[str, dict[str, Value]]]) -> None:
     rows = store.select(queries.place_edges(vocab))
     names = {"Commune": "commune", "Departement": "departement", "Region": "region"}
     levels = {row["t"].value: names[row["level"].value.rsplit("#", 1)[-1]] for row in rows if "level" in row}
@@ -198,7 +205,7 @@ def _add_territory_levels(store: Store, vocab: Vocabulary, found: dict[str, dict
                     value.about[level] = within
 
 
-def _add_innovation_kinds(store: Store, vocab: Vocabulary, found: dict[str, dict[str, dict[str, Value]]]) -> None:
+def _add_innovation_kinds(store: Selects, vocab: Vocabulary, found: dict[str, dict[str, dict[str, Value]]]) -> None:
     """Kinds of innovation are the themes under (or equal to) theme:public-innovation; every
     concept value also records its broader concepts, which the filters match."""
     root = vocab.concept("theme", "public-innovation")
@@ -218,7 +225,7 @@ def _add_innovation_kinds(store: Store, vocab: Vocabulary, found: dict[str, dict
 
 
 def _add_labels(
-    store: Store, vocab: Vocabulary, found: dict[str, dict[str, dict[str, Value]]], classes: dict[str, str]
+    store: Selects, vocab: Vocabulary, found: dict[str, dict[str, dict[str, Value]]], classes: dict[str, str]
 ) -> None:
     iris: set[str] = set()
     for fields in found.values():
@@ -240,7 +247,7 @@ def _add_labels(
                     v.about["roleLabel"] = labels[role]
 
 
-def _labels(store: Store, vocab: Vocabulary, iris: list[str]) -> dict[str, dict[str, str]]:
+def _labels(store: Selects, vocab: Vocabulary, iris: list[str]) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = defaultdict(dict)
     for row in _select_batched(store, lambda b: queries.labels(vocab, b), iris):
         label = row["label"]

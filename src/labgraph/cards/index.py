@@ -1,12 +1,10 @@
 """The cards of one release, computed once and looked up by URI or by ``{type}/{slug}``.
 
-The web layer keeps one index per served release (its store's build_id): cards are derived data
-and a release never changes, so no request recomputes them.
+The web layer keeps one index per served release (``Site.derived``): cards are derived data and
+a release never changes, so no request recomputes them.
 """
 
 from __future__ import annotations
-
-import threading
 
 from labgraph.cards.compute import compute_cards
 from labgraph.cards.filters import known_values
@@ -16,23 +14,13 @@ from labgraph.vocab import Vocabulary
 
 
 class CardIndex:
-    def __init__(self, store: Store, vocab: Vocabulary) -> None:
+    """``cards``, when given, are the build's (the release's ``cards.json``); without them, the
+    cards are computed from the store, for a release written before the build wrote them."""
+
+    def __init__(self, store: Store, vocab: Vocabulary, cards: list[Card] | None = None) -> None:
         self.build_id = store.build_id
-        self.cards: list[Card] = compute_cards(store, vocab)
+        self.cards: list[Card] = compute_cards(store, vocab) if cards is None else cards
         self.by_iri = {card.iri: card for card in self.cards}
         self.by_path = {(card.type, card.slug): card for card in self.cards}
         self.known = known_values(self.cards)
 
-
-_LOCK = threading.Lock()
-
-
-def index_for(holder: dict[str, object], store: Store, vocab: Vocabulary) -> CardIndex:
-    """The index kept in ``holder`` (an app's extensions) for the store's build, built on first
-    use under a lock so that concurrent first requests compute it once."""
-    with _LOCK:
-        index = holder.get("labgraph.cards")
-        if not isinstance(index, CardIndex) or index.build_id != store.build_id:
-            index = CardIndex(store, vocab)
-            holder["labgraph.cards"] = index
-        return index

@@ -35,6 +35,14 @@ class Value:
     def slug(self) -> str:
         return self.value.rstrip("/").rsplit("/", 1)[-1] if self.iri else self.value
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Value:
+        """The value :meth:`as_json` wrote (the release's ``cards.json``)."""
+        rest = {k: v for k, v in data.items() if k not in ("iri", "value", "label", "sources")}
+        is_iri = "iri" in data
+        value = data["iri"] if is_iri else data["value"]
+        return cls(value, is_iri, dict(data.get("label", {})), list(data["sources"]), rest)
+
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {("iri" if self.iri else "value"): self.value}
         if self.labels:
@@ -69,6 +77,12 @@ class Field:
     def as_json(self) -> dict[str, Any]:
         return {"status": self.status, "values": [v.as_json() for v in self.values], "sources": self.sources}
 
+    @classmethod
+    def from_json(cls, name: str, data: dict[str, Any]) -> Field:
+        values = [Value.from_json(v) for v in data["values"]]
+        of_values = {s for v in values for s in v.sources}
+        return cls(name, data["status"], values, [s for s in data["sources"] if s not in of_values])
+
 
 @dataclass
 class Card:
@@ -93,6 +107,11 @@ class Card:
 
     def ordered_fields(self) -> list[Field]:
         return [self.fields[spec.name] for spec in FIELDS if spec.name in self.fields]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Card:
+        fields = {name: Field.from_json(name, f) for name, f in data["fields"].items()}
+        return cls(data["iri"], data["type"], data["slug"], data["class"], dict(data["label"]), fields)
 
     def as_json(self) -> dict[str, Any]:
         return {

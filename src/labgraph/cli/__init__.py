@@ -54,6 +54,7 @@ for command in (
     graph.build,
     graph.validate,
     graph.stats_command,
+    graph.centroids,
     serving.serve,
     serving.proxy_config,
     serving.publish_command,

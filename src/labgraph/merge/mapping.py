@@ -38,6 +38,7 @@ import yaml
 from rdflib import Literal as RdfLiteral
 from rdflib import URIRef
 
+from labgraph import lexical
 from labgraph.errors import MappingError
 from labgraph.uris import AUTHORING_BASE
 from labgraph.vocab import vocabulary
@@ -196,9 +197,8 @@ def triples_of(record: dict[str, Any], mapping: Mapping) -> list[ox.Triple] | Ma
         elif field.lang:
             out.append(ox.Triple(subject, ox.NamedNode(field.property), ox.Literal(value, language=field.lang)))
         elif field.datatype:
-            lexical = _LEXICAL.get(field.datatype)
             ill_typed = RdfLiteral(value, datatype=URIRef(field.datatype)).ill_typed
-            if ill_typed or (lexical is not None and not lexical.fullmatch(value)):
+            if ill_typed or not lexical.is_valid(value, field.datatype):
                 return Malformed(0, f"{field.column}={value!r} is not a valid {field.datatype.rsplit('#', 1)[-1]}")
             out.append(
                 ox.Triple(
@@ -216,13 +216,6 @@ ORG_CLASSIFICATION = "http://www.w3.org/ns/org#classification"
 #: Characters no label or value of a record may hold (NUL and the other C0 controls but tab,
 #: line feed and carriage return).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_ZONE = r"(Z|[+-](0\d|1[0-4]):[0-5]\d)?"
-#: Lexical forms rdflib does not check (it takes "notayear" for an xsd:gYear).
-_LEXICAL = {
-    _XSD + "gYear": re.compile(r"-?\d{4,}" + _ZONE),
-    _XSD + "gYearMonth": re.compile(r"-?\d{4,}-(0[1-9]|1[0-2])" + _ZONE),
-}
 
 
 def _utf8_lines(path: Path) -> Iterator[str]:

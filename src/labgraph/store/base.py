@@ -122,6 +122,9 @@ class Store(Protocol):
     build_id: str
     #: The release directory of that build, whose dumps and reports the web layer serves.
     release: Path
+    #: Files loaded beside the release (``labgraph serve --load``): the store then answers more
+    #: than the release's own artefacts (its cards, its dumps) say.
+    extra_files: tuple[Path, ...]
 
     def query(self, request: QueryRequest) -> QueryResult:
         """Run a read-only query under the configured limits."""

@@ -42,7 +42,7 @@ class EmbeddedStore:
     def __init__(self, settings: Settings, release: Path, extra_files: tuple[Path, ...] = ()) -> None:
         self.settings = settings
         self.prefixes = settings.vocab.prefixes
-        self._extra_files = tuple(extra_files)
+        self.extra_files = self._extra_files = tuple(extra_files)
         self._restarts_before = 0  # query workers replaced by the pools of earlier releases
         self._use(release, *self._open(release))
 

@@ -87,6 +87,7 @@ class RemoteStore:
         self.settings = settings
         self.query_url, self.default_graphs, self.named_graphs = split_dataset(query_url)
         self.release = release
+        self.extra_files: tuple[Path, ...] = ()  # files beside the release load only into the embedded store
         manifest = Release(release).manifest
         self.manifest = manifest
         self.build_id: str = manifest["build_id"]

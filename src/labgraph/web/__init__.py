@@ -23,7 +23,23 @@ from labgraph.config import Settings
 from labgraph.errors import LabgraphError
 from labgraph.release import Release
 from labgraph.store.base import Store
-from labgraph.web import api, browse, dataset, editor, labs, observe, reports, resources, search, security, sparql
+from labgraph.web import (
+    api,
+    browse,
+    cite,
+    dataset,
+    editor,
+    labs,
+    observe,
+    reports,
+    resources,
+    search,
+    security,
+    similar,
+    sitemap,
+    sparql,
+)
+from labgraph.web import map as map_page
 from labgraph.web.context import Site, chosen_language, keep_language, language_switch_href, reader_language
 from labgraph.web.errors import error_response, labgraph_error_response
 from labgraph.web.i18n import t
@@ -46,6 +62,7 @@ def create_app(settings: Settings, store: Store, release: Path, observer: observ
             "text/csv",
             "text/tab-separated-values",
             "application/json",
+            "application/geo+json",
             "application/ld+json",
             "application/sparql-results+json",
             "application/sparql-results+xml",
@@ -61,7 +78,8 @@ def create_app(settings: Settings, store: Store, release: Path, observer: observ
     manifest: dict[str, Any] = Release(release).manifest
     app.extensions["labgraph"] = Site(settings, observe.TimedStore(store), manifest, release)
     observe.install(app, observer or observe.Observer.for_settings(settings), settings)  # first: see observe
-    blueprints = (sparql, resources, browse, search, dataset, reports, api, labs, editor)
+    blueprints = [sparql, resources, browse, search, dataset, reports, api]
+    blueprints += [labs, similar, map_page, editor, sitemap, cite]
     for module in blueprints:
         app.register_blueprint(module.bp)
     # "*" whatever the Origin (no credentials are ever involved): the same bytes for every calling

@@ -14,7 +14,8 @@ from flask import Blueprint, Response, render_template, request, url_for
 
 from labgraph import catalogue
 from labgraph.store.base import QueryRequest
-from labgraph.web import labs
+from labgraph.web import labs, similar
+from labgraph.web import map as map_page
 from labgraph.web.context import reader_language, site
 from labgraph.web.errors import error_response
 from labgraph.web.negotiation import Offer, content_type
@@ -194,6 +195,8 @@ def openapi_document() -> dict[str, Any]:
         },
     }
     paths.update(labs.openapi_paths())  # the structures' identity cards
+    paths.update(similar.openapi_paths())  # their computed neighbours
+    paths["/map.geojson"] = map_page.openapi_path()  # and their map
     paths["/search"] = search_path()
     for query in _catalogue().values():
         parameters = []

@@ -6,27 +6,37 @@ Server-rendered, usable without JavaScript, in the reader's language.
 
 from __future__ import annotations
 
+import json
 import math
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
+from labgraph.dataset.schema_org import dataset_jsonld
+from labgraph.web.cite import dataset_view
 from labgraph.web.context import chosen_language, fold, reader_language, site
 from labgraph.web.relations import STRUCTURE_CLASSES
+from labgraph.web.term_labels import term_labels
 
 #: Endpoints keep the name "pages" that the templates' url_for() calls use.
 bp = Blueprint("pages", __name__)
 
 PAGE_SIZE = 50
 
+#: What people look for, each counted once on the home page (one class per kind of thing, so
+#: no two rows name the same things); every class, per vocabulary, is on /classes/.
 HOME_CLASSES = [
     "lg:Lab",
     "lg:Network",
     "http://www.w3.org/ns/org#Organization",
     "lg:Programme",
+    "lg:Call",
     "http://schema.org/Event",
     "http://xmlns.com/foaf/0.1/Person",
+    "http://schema.org/Place",
     "http://schema.org/AdministrativeArea",
     "lg:KnowledgeResource",
+    "lg:Objective",
+    "http://www.w3.org/2004/02/skos/core#Concept",
     "http://www.w3.org/2004/02/skos/core#ConceptScheme",
     "lg:SourceDocument",
 ]
@@ -42,23 +52,22 @@ def home() -> str:
     lang = reader_language()
     counts = _browsable(s.manifest["stats"]["classes"])
     chosen = chosen_language()
+    listed = [_rebase(c) for c in HOME_CLASSES]
+    names = term_labels(listed, lang)
     entries = [
-        (
-            s.label(_rebase(c), lang),
-            url_for("pages.class_list", curie=s.curie(_rebase(c)), lang=chosen),
-            counts.get(_rebase(c), 0),
-        )
-        for c in HOME_CLASSES
+        (names[c], url_for("pages.class_list", curie=s.curie(c), lang=chosen), counts[c])
+        for c in listed
+        if counts.get(c)
     ]
-    by_class = sorted(
-        ((s.label(c, lang), url_for("pages.class_list", curie=s.curie(c), lang=chosen), n) for c, n in counts.items()),
-        key=lambda row: -row[2],
-    )
     return render_template(
         "home.html",
         lang=lang,
         entries=entries,
-        by_class=by_class,
+        citation=dataset_view(lang),
+        # What Google Dataset Search reads; "</" escaped so no text can close the script element.
+        dataset_jsonld=json.dumps(
+            dataset_jsonld(s.settings, s.manifest, request.url_root, lang), ensure_ascii=False, indent=1
+        ).replace("</", "<\\/"),
         triples=s.manifest["stats"]["triples"],
         build=s.manifest,
     )
@@ -68,10 +77,12 @@ def home() -> str:
 def classes() -> str:
     s = site()
     lang = reader_language()
+    browsable = _browsable(s.manifest["stats"]["classes"])
+    names = term_labels(browsable, lang)
     rows = sorted(
         (
-            (s.label(c, lang), url_for("pages.class_list", curie=s.curie(c), lang=chosen_language()), n, s.curie(c))
-            for c, n in _browsable(s.manifest["stats"]["classes"]).items()
+            (names[c], url_for("pages.class_list", curie=s.curie(c), lang=chosen_language()), n, s.curie(c))
+            for c, n in browsable.items()
         ),
         key=lambda r: fold(r[0]),
     )
@@ -136,4 +147,5 @@ def favicon() -> Response:
 
 @bp.route("/robots.txt")
 def robots() -> Response:
-    return Response("User-agent: *\nDisallow: /sparql\n", content_type="text/plain; charset=utf-8")
+    sitemap = request.url_root + "sitemap.xml"  # absolute, as the robots exclusion protocol asks
+    return Response(f"User-agent: *\nDisallow: /sparql\nSitemap: {sitemap}\n", content_type="text/plain; charset=utf-8")

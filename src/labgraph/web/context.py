@@ -6,10 +6,12 @@ interface); this module adds the label and address logic that pages share.
 
 from __future__ import annotations
 
+import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from flask import current_app, request
@@ -19,6 +21,8 @@ from labgraph.store.base import Store, Term
 from labgraph.vocab import Vocabulary
 from labgraph.web.cache import DocumentCache
 from labgraph.web.security import web_link
+
+T = TypeVar("T")
 
 LANGUAGES = ("fr", "en")
 #: Labels kept in memory: the vocabulary's (classes, properties, concepts), which every page
@@ -54,6 +58,22 @@ class Site:
     queries: dict[str, Any] = field(default_factory=dict)  # the catalogue, by name
     documents: DocumentCache = field(init=False)  # documents and pages already produced
     vocab: Vocabulary = field(init=False)
+    _derived: dict[str, Any] = field(init=False, default_factory=dict)
+    _derived_locks: dict[str, threading.Lock] = field(init=False, default_factory=dict)
+    _derived_guard: threading.Lock = field(init=False, default_factory=threading.Lock)
+
+    def derived(self, name: str, make: Callable[[], T]) -> T:
+        """What ``make`` computes from this release (the cards, the search index, the quality
+        reports), computed at its first use and then kept: a Site serves one release, which
+        never changes, so no request computes it twice. Each name has its own lock, so that
+        concurrent first requests compute it once and a slow one (the cards of a large graph)
+        holds up only the pages that need it."""
+        with self._derived_guard:
+            lock = self._derived_locks.setdefault(name, threading.Lock())
+        with lock:
+            if name not in self._derived:
+                self._derived[name] = make()
+            return self._derived[name]
 
     def __post_init__(self) -> None:
         from labgraph import catalogue

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, render_template, request, send_from_direc
 
 from labgraph.dataset import description
 from labgraph.release import MANIFEST
+from labgraph.web.cite import release_view
 from labgraph.web.context import reader_language, site
 from labgraph.web.errors import error_response
 from labgraph.web.negotiation import RDF_ONLY, content_type
@@ -42,7 +43,9 @@ def dumps() -> str:
     s = site()
     files = sorted(s.manifest["files"].items())
     quality = sorted(s.manifest.get("quality", {}).items(), reverse=True)  # the report, then the shapes
-    return render_template("dumps.html", lang=reader_language(), files=files, quality=quality, build=s.manifest)
+    lang = reader_language()
+    citation = release_view(lang)
+    return render_template("dumps.html", lang=lang, files=files, quality=quality, build=s.manifest, citation=citation)
 
 
 @bp.route("/dumps/<name>")

@@ -20,6 +20,8 @@ bp = Blueprint("editor", __name__)
 VENDOR = {
     "yasgui": ("@zazuko/yasgui/build", {"yasgui.min.js", "yasgui.min.css"}),
     "swagger-ui": ("swagger-ui-dist", {"swagger-ui-bundle.js", "swagger-ui.css"}),
+    "leaflet": ("leaflet/dist", {"leaflet.js", "leaflet.css"}),
+    "markercluster": ("leaflet.markercluster/dist", {"leaflet.markercluster.js", "MarkerCluster.css"}),
 }
 
 

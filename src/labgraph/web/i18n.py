@@ -40,6 +40,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "entry_points": {"fr": "Points d'entrée", "en": "Entry points"},
     "by_class": {"fr": "Ressources par classe", "en": "Resources by class"},
+    "all_classes": {"fr": "Toutes les classes, par vocabulaire", "en": "Every class, by vocabulary"},
     "query": {"fr": "Requête", "en": "Query"},
     "run": {"fr": "Exécuter", "en": "Run"},
     "examples": {"fr": "Exemples", "en": "Examples"},

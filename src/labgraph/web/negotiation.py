@@ -83,7 +83,20 @@ GRAPH_RESULTS = Offer(
     _RDF_ALIASES,
     {k: v for k, v in _RDF_NAMES.items() if v not in ("application/trig", "application/n-quads")},
 )
-#: Data documents of resources; TriG and N-Quads keep the named graph of each statement.
+#: Citations (#16.5): CSL-JSON and BibTeX of anything, DataCite XML of the dataset and releases.
+CSL_JSON = "application/vnd.citationstyles.csl+json"
+BIBTEX = "application/x-bibtex"
+DATACITE = "application/vnd.datacite.datacite+xml"
+_CITATION_NAMES = {"csl.json": CSL_JSON, "csljson": CSL_JSON, "bib": BIBTEX, "bibtex": BIBTEX}
+_CITATION_ALIASES = {"application/citeproc+json": CSL_JSON, "text/x-bibtex": BIBTEX}
+CITATION = Offer(
+    (CSL_JSON, BIBTEX, DATACITE),
+    {**_CITATION_ALIASES, "application/x-datacite+xml": DATACITE},
+    {**_CITATION_NAMES, "datacite.xml": DATACITE, "datacite": DATACITE},
+)
+CITATION_TYPES = frozenset(CITATION.types)
+#: Data documents of resources; TriG and N-Quads keep the named graph of each statement; the
+#: citation formats last, so that no wildcard ever chooses them.
 RESOURCE = Offer(
     (
         "text/html",
@@ -93,9 +106,11 @@ RESOURCE = Offer(
         "application/n-triples",
         "application/trig",
         "application/n-quads",
+        CSL_JSON,
+        BIBTEX,
     ),
-    {"application/xhtml+xml": "text/html", **_RDF_ALIASES},
-    {"html": "text/html", **_RDF_NAMES},
+    {"application/xhtml+xml": "text/html", **_RDF_ALIASES, **_CITATION_ALIASES},
+    {"html": "text/html", **_RDF_NAMES, **_CITATION_NAMES},
 )
 RDF_ONLY = Offer(
     ("text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"),
@@ -110,7 +125,10 @@ EXTENSIONS = {
     "application/n-triples": "nt",
     "application/trig": "trig",
     "application/n-quads": "nq",
+    CSL_JSON: "csl.json",
+    BIBTEX: "bib",
 }
+CITATION_EXTENSIONS = {CSL_JSON: "csl.json", BIBTEX: "bib", DATACITE: "datacite.xml"}
 BY_EXTENSION = {ext: media for media, ext in EXTENSIONS.items()}
 TEXTUAL = {
     "text/html",
@@ -120,8 +138,22 @@ TEXTUAL = {
     "application/n-triples",
     "application/trig",
     "application/n-quads",
+    BIBTEX,
 }
 
 
 def content_type(media_type: str) -> str:
     return f"{media_type}; charset=utf-8" if media_type in TEXTUAL else media_type
+
+
+def split_suffix(path: str, known: dict[str, str] = BY_EXTENSION) -> tuple[str, str | None]:
+    """(stem, suffix) of a document path: the longest known suffix first (``x.csl.json`` is
+    ``x`` in CSL-JSON, not ``x.csl`` in JSON), else what follows the last dot of the last
+    segment; no suffix (None) for a negotiating path."""
+    for suffix in sorted(known, key=len, reverse=True):
+        if path.endswith("." + suffix) and len(path) > len(suffix) + 1:
+            return path[: -len(suffix) - 1], suffix
+    stem, dot, suffix = path.rpartition(".")
+    if not dot or "/" in suffix:
+        return path, None
+    return stem, suffix

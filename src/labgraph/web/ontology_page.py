@@ -8,6 +8,7 @@ from flask import render_template, url_for
 
 from labgraph.web.context import fold, site
 from labgraph.web.negotiation import EXTENSIONS
+from labgraph.web.term_labels import term_labels
 
 _ONTOLOGY_TERMS = """
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
@@ -49,7 +50,14 @@ def render_ontology(lang: str) -> str:
             entry["comment"] = row["comment"].value
         for key in ("super", "domain", "range"):
             if key in row:
-                entry[key].add((s.label(row[key].value, lang), s.href(row[key].value)))
+                entry[key].add(row[key].value)
+    # One name per term on the page, told apart by vocabulary where two are alike.
+    mentioned = {iri for entry in terms.values() for key in ("super", "domain", "range") for iri in entry[key]}
+    names = term_labels([*terms, *sorted(mentioned - set(terms))], lang)
+    for iri, entry in terms.items():
+        entry["label"] = names[iri]
+        for key in ("super", "domain", "range"):
+            entry[key] = {(names[other], s.href(other)) for other in entry[key]}
     classes = sorted((t for t in terms.values() if t["kind"] == "Class"), key=lambda t: fold(t["label"]))
     properties = sorted((t for t in terms.values() if t["kind"] != "Class"), key=lambda t: fold(t["label"]))
     schemes = sorted(

@@ -20,12 +20,9 @@ The ontology's inverses and inverse labels are read once per app (per release).
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-
-from flask import current_app
 
 from labgraph.store.base import Statement, Term
 from labgraph.web.context import fold, site
@@ -80,26 +77,25 @@ class Names:
     inverse_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # property -> lang -> label
 
 
-_lock = threading.Lock()
 
 
 def names() -> Names:
     """Read from the ontology graph at the first page of a release, then kept with the app."""
-    with _lock:
-        found = current_app.extensions.get("labgraph.relations")
-        if found is None:
-            s = site()
-            base = s.settings.base_uri
-            found = Names()
-            query = _RELATIONS % {"graph": base + "graph/ontology", "inverse_label": base + "def/inverseLabel"}
-            for row in s.store.select(query):
-                if "q" in row:
-                    found.inverse_of.setdefault(row["p"].value, row["q"].value)
-                if "label" in row:
-                    label = row["label"]
-                    found.inverse_labels.setdefault(row["p"].value, {})[label.language or ""] = label.value
-            current_app.extensions["labgraph.relations"] = found
-        return found
+    return site().derived("relations", _read_names)
+
+
+def _read_names() -> Names:
+    s = site()
+    base = s.settings.base_uri
+    found = Names()
+    query = _RELATIONS % {"graph": base + "graph/ontology", "inverse_label": base + "def/inverseLabel"}
+    for row in s.store.select(query):
+        if "q" in row:
+            found.inverse_of.setdefault(row["p"].value, row["q"].value)
+        if "label" in row:
+            label = row["label"]
+            found.inverse_labels.setdefault(row["p"].value, {})[label.language or ""] = label.value
+    return found
 
 
 def incoming_name(predicate: str, lang: str) -> str:

@@ -10,11 +10,10 @@ The raw files, with the manifest that lists their checksums, are downloads under
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
@@ -47,17 +46,12 @@ FORMATS = Offer(
     },
 )
 RDFLIB = {"application/ld+json": "json-ld", "application/rdf+xml": "xml", "application/n-triples": "nt"}
-_EXTENSION_KEY = "labgraph.quality"
-_lock = threading.Lock()
 
 
 def quality() -> Quality:
     """The quality documents of the release this app serves, parsed at first use."""
-    with _lock:
-        found = current_app.extensions.get(_EXTENSION_KEY)
-        if found is None:
-            found = current_app.extensions[_EXTENSION_KEY] = Quality(site().release)
-        return found
+    s = site()
+    return s.derived("quality", lambda: Quality(s.release))
 
 
 def entries_for(iri: str, lang: str) -> list[dict[str, Any]]:

@@ -17,13 +17,15 @@ from flask import render_template, request, url_for
 
 from labgraph.namespaces import SCHEMA
 from labgraph.store.base import Description, Statement
-from labgraph.uris import ENTAILMENT_GRAPH
+from labgraph.uris import ENTAILMENT_GRAPH, SIMILARITY_GRAPH
 from labgraph.vocab import Vocabulary
 from labgraph.web import relations
+from labgraph.web.cite import resource_view
 from labgraph.web.context import fold, site
 from labgraph.web.labs import card_view
 from labgraph.web.negotiation import EXTENSIONS
 from labgraph.web.reports import entries_for
+from labgraph.web.similar import similar_view
 from labgraph.web.values import Value, literal_value, quantity_value
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -156,8 +158,11 @@ def render_resource(description: Description, lang: str, doc_stem: str) -> str:
     incoming: list[Statement] = []
     blank: dict[str, list[Statement]] = defaultdict(list)
     entailed = s.vocab.graph(ENTAILMENT_GRAPH)
+    computed = s.vocab.graph(SIMILARITY_GRAPH)
     for st in description.statements:
         if st.graph == entailed:  # derived from the ontology: the page shows what the sources state
+            continue
+        if st.graph == computed and st.subject.value != iri:  # computed neighbours: shown below the card
             continue
         if st.predicate.value in LABELS and st.object.kind == "literal":
             labels[st.subject.value].setdefault(st.object.language or "", st.object.value)
@@ -225,7 +230,9 @@ def render_resource(description: Description, lang: str, doc_stem: str) -> str:
         jsonld=jsonld,
         doc_stem=doc_stem,
         card=card_view(iri, lang),  # the identity card (issue #15), None for other resources
+        similar=similar_view(iri, lang),  # its computed neighbours, below the card
         report_entries=entries_for(iri, lang),
+        citation=resource_view(description, lang, doc_stem),  # "Citer" (#16.5)
     )
 
 

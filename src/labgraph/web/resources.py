@@ -14,9 +14,10 @@ from datetime import datetime
 from flask import Blueprint, Response, redirect, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from labgraph.web.cite import resource_citation
 from labgraph.web.context import chosen_language, language_variant, reader_language, site
 from labgraph.web.errors import error_response
-from labgraph.web.negotiation import BY_EXTENSION, EXTENSIONS, RESOURCE, content_type
+from labgraph.web.negotiation import BY_EXTENSION, CITATION_TYPES, EXTENSIONS, RESOURCE, content_type, split_suffix
 from labgraph.web.ontology_page import render_ontology
 from labgraph.web.resource_page import render_resource
 
@@ -90,6 +91,8 @@ def thing_graph(rest: str) -> WerkzeugResponse:
 @bp.route("/def", methods=["GET"])
 def ontology_namespace() -> WerkzeugResponse:
     media_type, refusal = _negotiate()
+    if media_type in CITATION_TYPES:
+        return error_response(request, 406, "the ontology has no citation format; cite the dataset: /cite/dataset")
     if media_type is None:
         return refusal  # type: ignore[return-value]
     target = url_for("resources.ontology_document", ext=EXTENSIONS[media_type], lang=_chosen(media_type))
@@ -102,7 +105,7 @@ def ontology_namespace() -> WerkzeugResponse:
 def ontology_document(ext: str) -> Response:
     s = site()
     media_type = BY_EXTENSION.get(ext)
-    if media_type is None:
+    if media_type is None or media_type in CITATION_TYPES:
         return error_response(request, 404, f"no {ext} representation of the ontology")
     refusal = _disagreement(media_type)
     if refusal is not None:
@@ -149,10 +152,10 @@ def _see_other(thing_path: str) -> WerkzeugResponse:
 @bp.route("/doc/<path:rest>", methods=["GET"])
 def document(rest: str) -> Response:
     s = site()
-    stem, dot, ext = rest.rpartition(".")
-    negotiated = not dot or "/" in ext
+    stem, suffix = split_suffix(rest)
+    negotiated = suffix is None
+    ext = suffix or ""
     if negotiated:
-        stem = rest
         media_type, refusal = _negotiate()
         if media_type is None:
             return refusal  # type: ignore[return-value]
@@ -170,6 +173,9 @@ def document(rest: str) -> Response:
     lang = reader_language() if media_type == "text/html" else ""
 
     def produce() -> bytes | None:
+        if media_type in CITATION_TYPES:  # written from the resource's description (#16.5)
+            description = s.store.describe(iri)
+            return None if description is None else resource_citation(description, media_type, stem)
         if media_type == "text/html":
             description = s.store.describe(iri)
             return None if description is None else render_resource(description, lang, stem).encode("utf-8")

@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import json
 import math
-import threading
 from collections import Counter
 from typing import Any
 from urllib.parse import urljoin
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 
 from labgraph.web.context import reader_language, site
 from labgraph.web.errors import error_response
 from labgraph.web.negotiation import Offer
 from labgraph.web.search_index import FIELD_NAMES, Hit, SearchIndex, words_of
+from labgraph.web.term_labels import term_labels
 
 bp = Blueprint("search", __name__)
 
@@ -36,18 +36,12 @@ DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 MAX_QUERY_CHARS = 200
 FACETS = 12
-_EXTENSION_KEY = "labgraph.search"
-_lock = threading.Lock()
 
 
 def index() -> SearchIndex:
-    """The index of the release this app serves (one app per release), made at first use."""
-    with _lock:
-        found = current_app.extensions.get(_EXTENSION_KEY)
-        if found is None:
-            s = site()
-            found = current_app.extensions[_EXTENSION_KEY] = SearchIndex(s.store, s.settings.base_uri)
-        return found
+    """The index of the release this app serves, made at first use."""
+    s = site()
+    return s.derived("search", lambda: SearchIndex(s.store, s.settings.base_uri))
 
 
 def _integer(name: str, default: int, low: int, high: int | None) -> int:
@@ -145,14 +139,11 @@ def search() -> Response:
 
 def _facets(counts: list[tuple[str, int]], cls: str | None, lang: str) -> list[tuple[str, str, int, bool]]:
     """(label, filter URL, count, current) per class found; classes of one name (cv:PublicOrganisation
-    and schema:GovernmentOrganization are both "organisation publique") are offered once."""
+    and schema:GovernmentOrganization are both "organisation publique") are told apart by their
+    vocabulary."""
     s = site()
-    offered: dict[str, tuple[str, str, int, bool]] = {}
-    for c, n in counts:
-        label = s.label(c, lang)
-        if label not in offered or c == cls:
-            offered[label] = (label, _facet_url(s.curie(c)), n, c == cls)
-    return list(offered.values())
+    names = term_labels([c for c, _ in counts], lang)
+    return [(names[c], _facet_url(s.curie(c)), n, c == cls) for c, n in counts]
 
 
 def _row(hit: Hit, lang: str) -> tuple[Any, ...]:

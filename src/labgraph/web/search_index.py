@@ -41,7 +41,7 @@ FIELDS = {
 DISPLAY_LABELS = (RDFS + "label", SKOS + "prefLabel")
 #: Classes of nodes that only join two things: they have IRIs, but a reader looks for what they
 #: join. CURIEs, expanded under the served base.
-INTERNAL_CLASSES = ("org:Membership", "lg:Reconciliation")
+INTERNAL_CLASSES = ("org:Membership", "lg:Reconciliation", "lg:Similarity")
 SNIPPET_CHARS = 180
 
 _TEXTS = """

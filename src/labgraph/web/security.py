@@ -54,9 +54,12 @@ def web_link(iri: str) -> str | None:
     return iri if _WEB_IRI.match(iri) else None
 
 
-def policy_for(endpoint: str | None) -> str:
-    """The Content-Security-Policy header value of one endpoint's responses."""
+def policy_for(endpoint: str | None, extra: dict[str, str] | None = None) -> str:
+    """The Content-Security-Policy header value of one endpoint's responses; ``extra`` adds
+    sources a deployment's settings call for (the map's tile server, see web/map.py)."""
     directives = {**POLICY, **NEEDS.get(endpoint or "", {})}
+    for name, value in (extra or {}).items():
+        directives[name] = f"{directives.get(name, POLICY['default-src'])} {value}".replace("'none' ", "")
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 

@@ -18,6 +18,7 @@ from labgraph.store.base import QueryForm, QueryRequest, inspect
 from labgraph.web.context import reader_language, site
 from labgraph.web.errors import error_response, labgraph_error_response
 from labgraph.web.negotiation import ASK_RESULTS, GRAPH_RESULTS, RDF_ONLY, SELECT_RESULTS, content_type
+from labgraph.web.sparql_page import answer_page, wants_page
 
 bp = Blueprint("sparql", __name__)
 
@@ -102,6 +103,8 @@ def endpoint() -> Response:
         return labgraph_error_response(request, exc)
     offers = {QueryForm.ASK: ASK_RESULTS, QueryForm.CONSTRUCT: GRAPH_RESULTS, QueryForm.DESCRIBE: GRAPH_RESULTS}
     offer = offers.get(info.form, SELECT_RESULTS) if info.form else SELECT_RESULTS
+    if wants_page(request.accept_mimetypes, params.get("format") or None, offer):
+        return answer_page(text, info, offer, params)
     media_type = offer.choose(request.accept_mimetypes, params.get("format") or None)
     if media_type is None and params.get("format"):
         media_type = offer.choose(request.accept_mimetypes)
