@@ -9,6 +9,7 @@ the environment, so tests can build any configuration without touching ``os.envi
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 import re
 import tomllib
@@ -184,6 +185,27 @@ class Settings:
         "How often the server checks build_dir/current for a new build, which it then serves without "
         "a restart. 0 turns the check off.",
     )
+    health_timeout_s: float = _setting(
+        2.0, "Longest /health waits for its trivial query to the store before it reports the store as failing (503)."
+    )
+    metrics_allow: tuple[str, ...] = _setting(
+        ("127.0.0.1/32", "::1/128"),
+        "Client addresses (IPs or CIDRs, comma-separated in the environment) that may read /metrics; others get "
+        "404. Behind a proxy the client address is the one its X-Forwarded-For names only when trusted_proxy is "
+        "set: otherwise every request through a proxy on the same host comes from loopback. Empty: /metrics is off.",
+    )
+    access_log: str = _setting(
+        "stderr",
+        "Where the server writes one JSON line per request (time, method, route, path, status, bytes, duration, "
+        "store time, the SPARQL query's hash and length): 'stderr', 'stdout', a file path (appended to) or 'off'.",
+    )
+    access_log_queries: bool = _setting(
+        False, "Also write each SPARQL query's text in the access log (a query may hold what a reader typed)."
+    )
+    access_log_client: str = _setting(
+        "none",
+        "The client address in the access log: 'none', 'anonymised' (IPv4 to its /24, IPv6 to its /48) or 'full'.",
+    )
 
     def __post_init__(self) -> None:
         # Absolute once, here: a relative directory means one thing to the process (its working
@@ -220,6 +242,15 @@ class Settings:
             raise ConfigError(f"keep_releases must be at least 2: {self.keep_releases}")
         if self.document_cache_mb < 0 or self.reload_interval_s < 0:
             raise ConfigError("document_cache_mb and reload_interval_s must not be negative")
+        if self.health_timeout_s <= 0:
+            raise ConfigError(f"health_timeout_s must be positive: {self.health_timeout_s}")
+        for network in self.metrics_allow:
+            try:
+                ipaddress.ip_network(network, strict=False)
+            except ValueError as exc:
+                raise ConfigError(f"metrics_allow: not an IP address or CIDR: {network!r}") from exc
+        if self.access_log_client not in ("none", "anonymised", "full"):
+            raise ConfigError(f"access_log_client must be none, anonymised or full, not {self.access_log_client!r}")
 
     @property
     def query_url(self) -> str | None:

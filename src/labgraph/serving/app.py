@@ -11,16 +11,21 @@ from labgraph.config import Settings
 from labgraph.store.base import Store
 from labgraph.store.factory import open_release_store, open_store
 from labgraph.web import create_app
+from labgraph.web.observe import Observer
 from labgraph.web.pinned import PinnedStores
 
 
 def open_app(
-    settings: Settings, extra_files: tuple[Path, ...] = (), pinned: PinnedStores | None = None
+    settings: Settings,
+    extra_files: tuple[Path, ...] = (),
+    pinned: PinnedStores | None = None,
+    observer: Observer | None = None,
 ) -> tuple[Flask, Store]:
     """The app and its store for the current release; the caller closes the store (and
-    ``pinned``, the stores of older releases that pinned queries use, kept across releases)."""
+    ``pinned``, the stores of older releases that pinned queries use, kept across releases).
+    The ``observer`` (metrics, access log) outlives the app when given."""
     store = open_store(settings, extra_files)
-    return create_app(settings, store, store.release, pinned), store
+    return create_app(settings, store, store.release, pinned=pinned, observer=observer), store
 
 
 def pinned_stores(settings: Settings) -> PinnedStores:

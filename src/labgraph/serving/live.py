@@ -20,6 +20,7 @@ from typing import Any
 from labgraph.config import Settings
 from labgraph.release import current
 from labgraph.serving.app import open_app, pinned_stores
+from labgraph.web.observe import Observer
 
 log = logging.getLogger("labgraph.live")
 
@@ -47,6 +48,7 @@ class LiveApp:
         self._switching = threading.Lock()
         self._stop = threading.Event()
         self.pinned = pinned_stores(settings)  # older releases' stores, shared by every release served
+        self.observer = Observer.for_settings(settings)  # one for every release served: counters never reset
         self._generation = self._open()
         self.failed: dict[Path, str] = {}  # releases that could not be opened, and why
         self._watcher: threading.Thread | None = None
@@ -121,7 +123,7 @@ class LiveApp:
                 log.exception("checking for a new release failed")
 
     def _open(self) -> _Generation:
-        app, store = open_app(self.settings, self.extra_files, self.pinned)
+        app, store = open_app(self.settings, self.extra_files, pinned=self.pinned, observer=self.observer)
         try:
             store.wait_ready()  # requests keep going to the old release meanwhile
         except Exception:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import signal
 import socket
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -125,6 +127,7 @@ def _supervise(settings: Settings, extra_files: tuple[Path, ...], listener: sock
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    metrics_dir = shared_metrics_dir()
     for _ in range(settings.processes):
         spawn()
     log.info("serving with %d processes: %s", len(children), sorted(children))
@@ -139,6 +142,24 @@ def _supervise(settings: Settings, extra_files: tuple[Path, ...], listener: sock
             time.sleep(1.0)  # a release that cannot be served must not become a fork loop
             if not stopping:  # a stop during the pause must not start a process it never signals
                 spawn()
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def shared_metrics_dir() -> Path:
+    """A fresh directory where the server processes keep their metrics, for /metrics to sum.
+
+    A scrape reaches whichever process accepts it, so each process's counters alone would jump
+    from one scrape to the next; prometheus_client's multiprocess mode has every process write
+    its values to files in one directory, named by its environment variable, which the
+    children inherit (they import prometheus_client after the fork). The files of a process
+    that died stay and keep being summed, so the counters never go backwards."""
+    path = Path(tempfile.mkdtemp(prefix="labgraph-metrics-"))
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+    if "prometheus_client.values" in sys.modules:  # imported before the fork after all: switch it too
+        from prometheus_client import values
+
+        values.ValueClass = values.MultiProcessValue()
+    return path
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -46,6 +46,7 @@ __all__ = [
     "StoreUnavailable",
     "Term",
     "TooBusy",
+    "WorkerStatus",
 ]
 
 
@@ -110,6 +111,17 @@ class Loaded:
     requests: int = 0  # HTTP requests it took (remote stores)
 
 
+@dataclass(frozen=True)
+class WorkerStatus:
+    """The query workers of a store that runs its own (for /health and /metrics): a remote
+    store has none, its server runs the queries."""
+
+    size: int  # workers the pool keeps (query_workers)
+    alive: int  # workers started and not found dead
+    busy: int  # running a query (or forking a replacement) now
+    restarts: int  # replaced since the store opened: died, or stopped at a deadline
+
+
 class Store(Protocol):
     """What labgraph needs from a triple store, and nothing more."""
 
@@ -156,6 +168,10 @@ class Store(Protocol):
     def statistics(self) -> Stats:
         """Counts of what the store holds now (statements, triples, per class, graph and
         property), counted by the store itself: after a load, they show what arrived."""
+
+    def workers(self) -> WorkerStatus | None:
+        """The state of the store's query workers, or None when it has none (a remote store).
+        Cheap and never waits for a worker: health checks and metrics call it on each request."""
 
     def close(self) -> None: ...
 

@@ -21,7 +21,16 @@ from labgraph.errors import LabgraphError
 from labgraph.release import Release
 from labgraph.store import policy
 from labgraph.store.admission import Admission
-from labgraph.store.base import Description, Loaded, QueryFailed, QueryRequest, QueryResult, Statement, Term
+from labgraph.store.base import (
+    Description,
+    Loaded,
+    QueryFailed,
+    QueryRequest,
+    QueryResult,
+    Statement,
+    Term,
+    WorkerStatus,
+)
 from labgraph.store.documents import describe_query, serialize_quads, serialize_triples, sources_query, term_of
 from labgraph.store.formats import QUAD_TYPES, RDF_FORMATS, RESULTS_FORMATS
 from labgraph.store.pool import WorkerPool
@@ -168,6 +177,15 @@ class EmbeddedStore:
         """Query workers replaced since the store opened (died, or stopped at a deadline), for
         operators and a metrics endpoint; each death is also logged (``labgraph.store.pool``)."""
         return self._restarts_before + self._pool.restarts
+
+    def workers(self) -> WorkerStatus:
+        started, idle, dead = self._pool.status()
+        return WorkerStatus(
+            size=self.settings.query_workers,
+            alive=started - dead,
+            busy=max(0, started - idle - dead),
+            restarts=self.worker_restarts,
+        )
 
     def statistics(self) -> stats.Stats:
         def select(query: str) -> list[dict[str, str]]:

@@ -196,6 +196,17 @@ class WorkerPool:
                 threads[0].join(timeout=max(0.0, deadline - time.monotonic()))
             shutil.rmtree(self._spec.notes_dir, ignore_errors=True)
 
+    def status(self) -> tuple[int, int, int]:
+        """(workers started, of which idle and usable, of which idle but found dead), without
+        taking a worker: a dead idle worker is only replaced when a query takes it, so an
+        operator's health check is what reveals it meanwhile."""
+        with self._lock:
+            started = len(self._all)
+        with self._idle.mutex:
+            idle = list(self._idle.queue)
+        dead = sum(1 for worker in idle if not worker.usable())
+        return started, len(idle) - dead, dead
+
     def pids(self) -> list[int]:
         """The live workers' process ids (for operators' tools and tests)."""
         with self._lock:

@@ -59,6 +59,7 @@ from labgraph.store.base import (
     Statement,
     StoreUnavailable,
     Term,
+    WorkerStatus,
 )
 from labgraph.store.documents import describe_query, serialize_quads, serialize_triples, sources_query, term_of
 from labgraph.store.formats import QUAD_TYPES, RDF_FORMATS, RDFLIB_RESULTS, RESULTS_FORMATS
@@ -389,6 +390,10 @@ class RemoteStore:
             return [{k: v.value for k, v in row.items()} for row in self._select(query)]
 
         return stats.from_queries(select, self.settings.base_uri, skip_graphs=self.default_graphs)
+
+    def workers(self) -> WorkerStatus | None:
+        """None: the remote server runs the queries, with workers of its own."""
+        return None
 
     def close(self) -> None:
         pass

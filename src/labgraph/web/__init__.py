@@ -30,6 +30,7 @@ from labgraph.web import (
     dataset,
     editor,
     labs,
+    observe,
     releases,
     reports,
     resources,
@@ -50,7 +51,16 @@ log = logging.getLogger("labgraph.web")
 EXPOSED = ["Labgraph-Truncated", "Labgraph-Max-Rows", "Labgraph-Result-Count", "Link", "ETag", "Content-Location"]
 
 
-def create_app(settings: Settings, store: Store, release: Path, pinned: PinnedStores | None = None) -> Flask:
+def create_app(
+    settings: Settings,
+    store: Store,
+    release: Path,
+    pinned: PinnedStores | None = None,
+    observer: observe.Observer | None = None,
+) -> Flask:
+    """The app over one store and release; ``pinned`` holds the stores of older releases for
+    pinned queries, and ``observer`` carries metrics and the access log across apps (one per
+    release served), a new one by default."""
     app = Flask(__name__)
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_query_bytes * 3 + 1024,  # a form-encoded query can triple in size
@@ -76,8 +86,9 @@ def create_app(settings: Settings, store: Store, release: Path, pinned: PinnedSt
         COMPRESS_MIN_SIZE=512,
     )
     manifest: dict[str, Any] = Release(release).manifest
-    app.extensions["labgraph"] = Site(settings, store, manifest, release)
+    app.extensions["labgraph"] = Site(settings, observe.TimedStore(store), manifest, release)
     app.extensions["labgraph_pinned"] = pinned  # stores of older releases, for pinned queries
+    observe.install(app, observer or observe.Observer.for_settings(settings), settings)  # first: see observe
     blueprints = [sparql, resources, browse, search, dataset, reports, api]
     blueprints += [labs, similar, map_page, editor, sitemap, cite, releases]
     for module in blueprints:

@@ -42,5 +42,18 @@
       yasqe.query();
     });
   });
+  // YASGUI leaves the query's text area and the endpoint field without a name that a screen
+  // reader could say (axe-core: "label"); they get one on every tab, in English like the rest
+  // of YASGUI (its host is marked lang="en").
+  var names = { ".yasqe textarea": "SPARQL query", "input.autocomplete": "SPARQL endpoint address" };
+  function name(root) {
+    Object.keys(names).forEach(function (selector) {
+      root.querySelectorAll(selector).forEach(function (field) {
+        if (!field.getAttribute("aria-label")) field.setAttribute("aria-label", names[selector]);
+      });
+    });
+  }
+  name(host);
+  new MutationObserver(function () { name(host); }).observe(host, { childList: true, subtree: true });
   window.labgraphYasgui = yasgui;
 })();
