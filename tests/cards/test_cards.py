@@ -262,3 +262,23 @@ def test_the_cards_the_build_wrote_are_the_cards_the_store_gives(live: LiveServe
             assert field == other.as_json()["fields"][name], (one.iri, name)
         assert one.as_json() == other.as_json(), one.iri
     assert built_cards(release / "no-such-release") is None
+
+
+def test_a_selection_is_made_once_per_release_whatever_the_order_of_its_filters(live: LiveServer) -> None:
+    url = live.url + "/api/labs.json"
+    first = requests.get(url, params=[("kind", "incubator"), ("territory", "grand-est")], timeout=30)
+    second = requests.get(url, params=[("territory", "grand-est"), ("kind", "incubator")], timeout=30)
+    assert first.status_code == second.status_code == 200
+    assert first.json()["cards"] == second.json()["cards"]
+    assert first.headers["ETag"] == second.headers["ETag"]  # one key: the same bytes, kept
+    again = requests.get(
+        url,
+        params={"kind": "incubator", "territory": "grand-est"},
+        timeout=30,
+        headers={"If-None-Match": first.headers["ETag"]},
+    )
+    assert again.status_code == 304
+    other = requests.get(url, params={"kind": "incubator"}, timeout=30)
+    assert other.headers["ETag"] != first.headers["ETag"]
+    assert requests.get(url, params={"kind": "no-such-kind"}, timeout=30).status_code == 400  # never cached
+    assert requests.get(url, params={"kind": "no-such-kind"}, timeout=30).status_code == 400

@@ -91,7 +91,9 @@ def test_csv_merge_links_reviews_and_reports(project_settings: Settings, inputs:
     assert [(m.line, m.reason.split(" ")[0]) for m in report.malformed] == [(6, "name"), (7, "siren='123'")]
     # files: its own graph with provenance, and a link graph
     imports = project_settings.data_dir / "imports"
-    assert sorted(p.name for p in imports.iterdir()) == ["annuaire-test-links.ttl", "annuaire-test.ttl"]
+    assert [p.name for p in imports.iterdir()] == ["annuaire-test"]  # one import, one directory
+    files = sorted(p.name for p in (imports / "annuaire-test").iterdir())
+    assert files == ["annuaire-test-links.ttl", "annuaire-test.ttl"]
     build = run_build(project_settings)
     store = ox.Store.read_only(str(build.release / "store"))
     links = ox.NamedNode(BASE + "graph/annuaire-test-links")
@@ -286,7 +288,9 @@ def test_imported_files_are_readable_like_any_new_file_and_no_temporary_is_left(
         os.umask(previous)
     assert [oct(path.stat().st_mode & 0o777) for path in report.written] == [oct(0o644)] * 2
     imports = project_settings.data_dir / "imports"
-    assert sorted(p.name for p in imports.iterdir()) == sorted(p.name for p in report.written)
+    assert sorted(p.relative_to(imports) for p in imports.rglob("*")) == sorted(
+        [Path("annuaire-test"), *(p.relative_to(imports) for p in report.written)]
+    )
 
 
 @pytest.mark.parametrize(

@@ -287,11 +287,12 @@ def _prune(releases: Path, keep: Path, count: int) -> None:
             shutil.rmtree(old, ignore_errors=True)
     for stale in releases.glob(".tmp-*"):
         pid = stale.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not is_alive(int(pid)):
             shutil.rmtree(stale, ignore_errors=True)
 
 
-def _alive(pid: int) -> bool:
+def is_alive(pid: int) -> bool:
+    """Whether a process of that id runs (its staging directory is then not stale)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -63,9 +63,14 @@ def discover(settings: Settings) -> list[SourceFile]:
             found.append(SourceFile(path, "ontology"))
     found += [SourceFile(p, "vocabularies") for p in sorted((ontology / "vocabularies").glob("*.ttl"))]
     owner: dict[str, Path] = {}
+    imports = data / "imports"
     for path in sorted(p for p in data.rglob("*") if p.is_file()):
-        if path.name.startswith(".") or path.suffix in IGNORED_SUFFIXES:
+        # Hidden files and directories are work in progress (an editor's swap file, a merge's
+        # staged import) and never part of the graph.
+        if any(part.startswith(".") for part in path.relative_to(data).parts) or path.suffix in IGNORED_SUFFIXES:
             continue
+        if path.parent == imports and (imports / path.stem.removesuffix("-links") / path.name).is_file():
+            continue  # an import of the former layout, shadowed by the directory that replaces it
         if path.suffix != ".ttl":
             raise SourceFileError(f"{path}: only Turtle (.ttl) files are accepted under {data}; convert it first")
         name = path.stem

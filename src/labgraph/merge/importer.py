@@ -1,9 +1,18 @@
 """``labgraph merge``: bring another dataset into the graph, safely.
 
-The dataset goes into a named graph of its own (``data/imports/{slug}.ttl``) with its
-provenance, and the reconciliation with labgraph into another (``{slug}-links.ttl``). Before
-anything is written, the whole project with both files is loaded, checked and validated with
-SHACL in a staging copy; if that fails, or with ``--dry-run``, the project is left as it was.
+The dataset goes into a named graph of its own (``data/imports/{slug}/{slug}.ttl``) with its
+provenance, and the reconciliation with labgraph into another (``{slug}-links.ttl`` beside it).
+Before anything is written, the whole project with both files is loaded, checked and validated
+with SHACL in a staging copy; if that fails, or with ``--dry-run``, the project is left as it was.
+
+The two files are one import and are published together or not at all: they are written into a
+hidden directory beside their place (``data/imports/.{slug}.staged-{pid}``, which the build does
+not read), flushed, and the directory is renamed into place; an earlier import of the same slug
+is renamed out of the way first and removed after. A kill at any moment leaves the old import,
+the new one, or (between the two renames) none, never one file without the other; the next
+merge of the slug puts back an import left out of the way. Imports written before this layout
+(``data/imports/{slug}.ttl`` beside ``{slug}-links.ttl``) are still read, and a new merge of the
+slug replaces them.
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ from labgraph.config import Settings
 from labgraph.engine import to_bytes
 from labgraph.errors import LabgraphError, ShapeViolations
 from labgraph.graph import consistency, sources
+from labgraph.graph.build import is_alive
 from labgraph.graph.validation import validate_dataset
 from labgraph.merge import reconcile
 from labgraph.merge.mapping import Malformed, Mapping, load_mapping, records, triples_of
@@ -88,7 +98,8 @@ def merge(
     if not reconcile_slug_ok(slug):
         raise LabgraphError(f"--graph {slug!r}: use lower-case words joined by hyphens")
     imports = settings.data_dir / "imports"
-    own = {imports / f"{slug}.ttl", imports / f"{slug}-links.ttl"}  # a new merge may replace them
+    _recover(imports, slug)
+    own = set(_import_files(imports, slug))  # a new merge may replace them
     taken = {s.graph_name for s in sources.discover(settings) if s.path not in own}
     if slug in taken or f"{slug}-links" in taken:
         raise LabgraphError(f"graph {slug!r} already belongs to another source file")
@@ -156,33 +167,76 @@ def merge(
             b"# Written by labgraph merge; regenerate rather than edit.\n"
             + to_bytes(_links(report, dataset_iri, base), ox.RdfFormat.N_TRIPLES)
         )
-        _validate_staged(settings, [data_file, links_file])
+        _validate_staged(settings, slug, [data_file, links_file])
         if dry_run:
             return report
-        imports.mkdir(parents=True, exist_ok=True)
-        # Both files are complete and flushed beside their targets before either is renamed, so
-        # the window in which a kill leaves one new file beside one old is two renames wide; the
-        # temporary copies go on every exit. They get the mode any new file would (mkstemp's is
-        # 0600, and a shared checkout must stay readable).
-        mode = 0o666 & ~_umask()
-        temporaries: list[tuple[str, Path]] = []
-        try:
-            for staged in (data_file, links_file):
-                handle, temporary = tempfile.mkstemp(dir=imports, prefix=f".{staged.name}.")
-                temporaries.append((temporary, imports / staged.name))
-                with os.fdopen(handle, "wb") as out, staged.open("rb") as data:
-                    shutil.copyfileobj(data, out)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.chmod(temporary, mode)
-            for temporary, target in temporaries:
-                os.replace(temporary, target)
-                report.written.append(target)
-        finally:
-            for temporary, _ in temporaries:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(temporary)
+        report.written = _install(imports, slug, [data_file, links_file])
     return report
+
+
+def _import_files(imports: Path, slug: str) -> list[Path]:
+    """The files of the slug's import, in either layout (a directory, or two files before it)."""
+    return [
+        *(imports / slug / f"{slug}{end}" for end in (".ttl", "-links.ttl")),
+        *(imports / f"{slug}{end}" for end in (".ttl", "-links.ttl")),
+    ]
+
+
+def _install(imports: Path, slug: str, files: list[Path]) -> list[Path]:
+    """Put the import's files in place in one rename (see the module's docstring); the staged
+    and replaced directories go on every exit, KeyboardInterrupt included. The files get the
+    mode any new file would (a shared checkout must stay readable)."""
+    imports.mkdir(parents=True, exist_ok=True)
+    target = imports / slug
+    staged = imports / f".{slug}.staged-{os.getpid()}"
+    replaced = imports / f".{slug}.replaced-{os.getpid()}"
+    mode = 0o666 & ~_umask()
+    written = [target / f.name for f in files]
+    try:
+        staged.mkdir(mode=0o777 & ~_umask())
+        for file in files:
+            with (staged / file.name).open("wb") as out, file.open("rb") as data:
+                shutil.copyfileobj(data, out)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(staged / file.name, mode)
+        _fsync_dir(staged)
+        if target.exists():
+            os.rename(target, replaced)
+        os.rename(staged, target)
+        _fsync_dir(imports)
+        # An import of the former layout is shadowed by the directory from now on (the build
+        # reads the directory's files for those graphs), and goes.
+        for old in _import_files(imports, slug)[2:]:
+            with contextlib.suppress(FileNotFoundError):
+                old.unlink()
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+        shutil.rmtree(replaced, ignore_errors=True)
+    return written
+
+
+def _recover(imports: Path, slug: str) -> None:
+    """Undo what a merge killed mid-way left: an import renamed out of the way with nothing in
+    its place goes back, and directories staged by processes that are gone are removed."""
+    if not imports.is_dir():
+        return
+    for leftover in sorted(imports.glob(f".{slug}.*-*")):
+        kind, _, pid = leftover.name.removeprefix(f".{slug}.").partition("-")
+        if not pid.isdigit() or is_alive(int(pid)) or kind not in ("staged", "replaced"):
+            continue
+        if kind == "replaced" and not (imports / slug).exists():
+            os.rename(leftover, imports / slug)
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def _umask() -> int:
@@ -287,15 +341,20 @@ def _links(report: MergeReport, dataset_iri: str, base: str) -> list[ox.Triple]:
     return out
 
 
-def _validate_staged(settings: Settings, files: list[Path]) -> None:
-    """Load, check and validate the project as it would be with the new files, in a copy."""
+def _validate_staged(settings: Settings, slug: str, files: list[Path]) -> None:
+    """Load, check and validate the project as it would be with the new files (in place of an
+    earlier import of the slug, in either layout), in a copy."""
     with tempfile.TemporaryDirectory(prefix="labgraph-merge-") as staging:
         root = Path(staging)
         shutil.copytree(settings.ontology_dir, root / "ontology")
         shutil.copytree(settings.data_dir, root / "data")
-        (root / "data" / "imports").mkdir(exist_ok=True)
+        imports = root / "data" / "imports"
+        for old in _import_files(imports, slug):
+            with contextlib.suppress(FileNotFoundError):
+                old.unlink()
+        (imports / slug).mkdir(parents=True, exist_ok=True)
         for path in files:
-            shutil.copyfile(path, root / "data" / "imports" / path.name)
+            shutil.copyfile(path, imports / slug / path.name)
         staged = settings.replace(project_dir=root)
         dataset = sources.load(staged)
         consistency.check(dataset)

@@ -24,6 +24,7 @@ from labgraph.release import Release
 from labgraph.web.context import reader_language, site
 from labgraph.web.errors import TITLES, error_response
 from labgraph.web.negotiation import Offer
+from labgraph.web.release_bytes import canonical_query, served_once
 
 bp = Blueprint("labs", __name__, url_prefix="/api")
 
@@ -58,20 +59,25 @@ def listing(ext: str | None = None) -> Response:
         return _error(406 if ext is None else 404, f"available: {CARDS.listing()}", JSON)
     index = card_index()
     params = {k: v for k, v in request.args.lists() if k not in RESERVED}
-    try:
-        cards = select_cards(index.cards, params, index.known)
-    except CardFilterError as exc:
-        return _error(400, str(exc), media, param=exc.param)
     lang = reader_language()
-    if media == CSV:
-        response = Response(csv_text(cards, lang), content_type="text/csv; charset=utf-8")
-    else:
+
+    def make() -> bytes:
+        cards = select_cards(index.cards, params, index.known)
+        if media == CSV:
+            return csv_text(cards, lang).encode("utf-8")
         payload = {
             "count": len(cards),
             "filters": {param: values for param, values in params.items()},
             "cards": [_card_json(card) for card in cards],
         }
-        response = Response(json.dumps(payload, ensure_ascii=False), content_type=JSON)
+        return json.dumps(payload, ensure_ascii=False).encode("utf-8")
+
+    content = "text/csv; charset=utf-8" if media == CSV else JSON
+    try:
+        # The same selection is the same bytes for the whole release: made once, kept compressed.
+        response = served_once(("api/labs", media, lang, canonical_query(params)), make, content)
+    except CardFilterError as exc:
+        return _error(400, str(exc), media, param=exc.param)
     response.vary.add("Accept")
     return response
 

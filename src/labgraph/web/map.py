@@ -11,10 +11,7 @@ reach, and the card of a structure in a panel when its marker is clicked or give
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import json
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -27,12 +24,12 @@ from labgraph.web.context import chosen_language, reader_language, site
 from labgraph.web.errors import error_response
 from labgraph.web.labs import card_index
 from labgraph.web.map_outlines import VIEWS, outlines_bytes
+from labgraph.web.release_bytes import canonical_query, served_once
 from labgraph.web.security import policy_for
 
 bp = Blueprint("map", __name__)
 
 GEOJSON = "application/geo+json"
-GZIP_LEVEL = 6  # as Flask-Compress compresses the other answers
 RESERVED = {"lang"}
 FILTER_LABELS = {
     "kind": {"fr": "Nature", "en": "Kind"},
@@ -70,34 +67,6 @@ def _params() -> dict[str, list[str]]:
     return {k: [v for v in vs if v] for k, vs in request.args.lists() if k not in RESERVED and any(vs)}
 
 
-def _canonical(params: dict[str, list[str]]) -> str:
-    return "&".join(f"{k}={v}" for k, vs in sorted(params.items()) for v in sorted(vs))
-
-
-def _served(key: tuple[str, ...], make: Callable[[], bytes], content_type: str) -> Response:
-    """Bytes made once per release and key and kept in the document cache, and their gzip form
-    too: a 10,000-structure collection (25 MB) or its page would otherwise be compressed again
-    by Flask-Compress on every request. Flask-Compress leaves a response with an encoding alone;
-    the app's release_caching answers 304 on the ETag."""
-    s = site()
-    digest = hashlib.sha256("\x00".join(key).encode("utf-8")).hexdigest()[:16]
-    etag = f"{s.store.build_id}-{digest}"
-    if request.accept_encodings["gzip"] > 0:
-
-        def packed() -> bytes:
-            return gzip.compress(s.documents.get(key, make) or make(), GZIP_LEVEL, mtime=0)
-
-        body = s.documents.get((*key, "gzip"), packed) or packed()
-        response = Response(body, content_type=content_type)
-        response.headers["Content-Encoding"] = "gzip"
-        etag += ":gzip"  # Flask-Compress's convention for the validator of a compressed variant
-    else:
-        response = Response(s.documents.get(key, make) or make(), content_type=content_type)
-    response.vary.add("Accept-Encoding")
-    response.set_etag(etag)
-    return response
-
-
 @bp.route("/map.geojson")
 def geojson() -> Response:
     index = map_index()
@@ -107,7 +76,7 @@ def geojson() -> Response:
         return index.full if not params else index.collection(index.select(params), params)
 
     try:
-        return _served(("map.geojson", _canonical(params)), make, GEOJSON)
+        return served_once(("map.geojson", canonical_query(params)), make, GEOJSON)
     except CardFilterError as exc:
         response = error_response(request, 400, str(exc), media_type="application/json")
         body = json.loads(response.get_data())
@@ -132,9 +101,9 @@ def page() -> Response:
     s = site()
     lang = reader_language()
     params = _params()
-    key = ("map-page", request.path, _canonical(params), lang, chosen_language() or "", request.script_root)
+    key = ("map-page", request.path, canonical_query(params), lang, chosen_language() or "", request.script_root)
     try:
-        response = _served(key, lambda: _render(params, lang).encode("utf-8"), "text/html; charset=utf-8")
+        response = served_once(key, lambda: _render(params, lang).encode("utf-8"), "text/html; charset=utf-8")
     except CardFilterError as exc:
         return error_response(request, 400, str(exc), media_type="text/html")
     settings = s.settings
