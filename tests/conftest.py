@@ -28,9 +28,10 @@ if BASE != AUTHORING:  # the labgraph commands the tests start read their settin
 
 
 #: Test modules whose every test depends on the base URI: ``make test`` runs them again under
-#: another base (``pytest -m base``). Tests of other modules that depend on it carry
-#: ``@pytest.mark.base`` themselves; what only the process, the disk or the clock decides (kills,
-#: pools, servers, timeouts) runs once.
+#: another base (``pytest -m base``): what the build, the cards and the queries compute, and how
+#: the web layer maps IRIs to addresses (resources, the dataset and sitemap documents).
+#: Tests of other modules that depend on it carry ``@pytest.mark.base`` themselves; what only the
+#: process, the disk or the clock decides (kills, pools, servers, timeouts) runs once.
 BASE_SENSITIVE_MODULES = (
     "tests/graph/test_conventions.py",
     "tests/graph/test_consistency.py",
@@ -42,17 +43,8 @@ BASE_SENSITIVE_MODULES = (
     "tests/cli/test_query_graphs.py",
     "tests/test_data.py",
     "tests/web/test_resources.py",
-    "tests/web/test_pages.py",
-    "tests/web/test_resource_pages.py",
-    "tests/web/test_sparql.py",
     "tests/web/test_dataset.py",
-    "tests/web/test_api.py",
-    "tests/web/test_search.py",
-    "tests/web/test_reports.py",
     "tests/web/test_discovery.py",
-    "tests/web/test_cite.py",
-    "tests/web/test_sparql_page.py",
-    "tests/web/test_map.py",
     "tests/store/test_interface.py",
     "tests/store/test_remote.py",
     "tests/store/test_documents.py",
@@ -246,9 +238,34 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory, built: BuildResult
     server.stop()
 
 
-@pytest.fixture(scope="session", params=["embedded", "remote"])
+#: Test modules whose tests run on both backends: those of what the store answers (the protocol,
+#: documents, pages and listings made from store queries, the conformance suites, health). The
+#: store interface's own tests (tests/store/test_interface.py) hold both backends to one contract,
+#: so the other web tests (formats, languages, citations, the browser) run on the embedded store.
+BOTH_BACKENDS = (
+    "tests/web/test_sparql.py",
+    "tests/web/test_sparql_page.py",
+    "tests/web/test_resources.py",
+    "tests/web/test_resource_pages.py",
+    "tests/web/test_conformance.py",
+    "tests/web/test_search.py",
+    "tests/web/test_operations.py",
+    "tests/web/test_federation.py",
+    "tests/cards/",
+)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "live" in metafunc.fixturenames:
+        where = Path(metafunc.definition.path).relative_to(ROOT).as_posix()
+        backends = ["embedded", "remote"] if where.startswith(BOTH_BACKENDS) else ["embedded"]
+        metafunc.parametrize("live", backends, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
 def live(request: pytest.FixtureRequest, server_settings: Settings):  # type: ignore[no-untyped-def]
-    """The publisher on each backend: the embedded store, and a real Oxigraph server."""
+    """The publisher on a backend: the embedded store, or a real Oxigraph server (see
+    BOTH_BACKENDS for which tests get which)."""
     extra = (PROTOCOL_DATASET,) if PROTOCOL_DATASET.is_file() else ()
     if request.param == "embedded":
         server = LiveServer(server_settings, extra)
