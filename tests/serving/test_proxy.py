@@ -111,6 +111,13 @@ def test_first_request_misses_then_hits(proxied: Nginx) -> None:
     assert (head.status_code, status(head)) == (200, "HIT")
 
 
+def test_metrics_are_not_served_through_the_proxy(proxied: Nginx) -> None:
+    """Every client of the proxy is on loopback, which metrics_allow admits by default: the
+    recipe keeps /metrics to the servers' own addresses, and /health stays public."""
+    assert proxied.get("/metrics").status_code == 404
+    assert proxied.get("/health").status_code == 200
+
+
 @pytest.mark.parametrize("origin", [None, "http://o.example"])
 def test_each_accept_gets_its_own_answer_through_the_cache(proxied: Nginx, origin: str | None) -> None:
     """Turtle and JSON-LD alternate on one URL; every answer, cached or not, is the one asked for."""
