@@ -73,6 +73,18 @@ def test_pages_are_kept_per_language_and_formats_apart(app: Flask) -> None:
     assert client.get(LAB + ".nt").get_data() != client.get(LAB + ".ttl").get_data()
 
 
+def test_a_page_asked_under_two_host_names_has_each_its_own_absolute_urls(app: Flask) -> None:
+    """Pages write absolute URLs from the Host header (JSON-LD, citation, links): the page kept
+    for one name is never served under another."""
+    client = app.test_client()
+    first = client.get(LAB + ".html", base_url="http://one.example").get_data(as_text=True)
+    second = client.get(LAB + ".html", base_url="http://two.example").get_data(as_text=True)
+    assert "http://one.example/" in first and "two.example" not in first
+    assert "http://two.example/" in second and "one.example" not in second
+    etags = {client.get(LAB + ".html", base_url=f"http://{h}.example").headers["ETag"] for h in ("one", "two")}
+    assert len(etags) == 2
+
+
 def test_an_unknown_resource_stays_a_404_after_being_asked(app: Flask) -> None:
     client = app.test_client()
     assert client.get("/doc/lab/no-such-lab.ttl").status_code == 404

@@ -6,6 +6,7 @@ interface); this module adds the label and address logic that pages share.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import unicodedata
 from collections.abc import Callable
@@ -190,9 +191,12 @@ def language_switch_href() -> str:
 
 
 def language_variant() -> str:
-    """What a page's bytes depend on besides its path: its language, and whether its links
-    carry it (a page produced for ``?lang=en`` is not the one negotiated for English)."""
-    return reader_language() + ("-chosen" if chosen_language() else "")
+    """What a page's bytes depend on besides its path: its language, whether its links carry it
+    (a page produced for ``?lang=en`` is not the one negotiated for English), and the address it
+    was asked at (its JSON-LD, citation and links are absolute URLs from the Host header, so a
+    server reached under two names keeps a page for each)."""
+    root = hashlib.sha256(request.url_root.encode("utf-8")).hexdigest()[:8]
+    return reader_language() + ("-chosen" if chosen_language() else "") + "-" + root
 
 
 def term_text(term: Term) -> str:
