@@ -59,7 +59,7 @@ def _entry_links(entry: dict[str, object], kept: bool) -> dict[str, str]:
 
 
 @bp.route("/releases/")
-@bp.route("/releases.json")
+@bp.route("/releases.json", endpoint="index_json")
 def index() -> Response | str:
     known = releases(site())
     kept = set(known.kept())
