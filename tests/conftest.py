@@ -33,21 +33,16 @@ if BASE != AUTHORING:  # the labgraph commands the tests start read their settin
 #: Tests of other modules that depend on it carry ``@pytest.mark.base`` themselves; what only the
 #: process, the disk or the clock decides (kills, pools, servers, timeouts) runs once.
 BASE_SENSITIVE_MODULES = (
-    "tests/graph/test_conventions.py",
     "tests/graph/test_consistency.py",
     "tests/graph/test_entailment.py",
     "tests/graph/test_sources.py",
-    "tests/graph/test_validation.py",
     "tests/cards/",
     "tests/catalogue/",
-    "tests/cli/test_query_graphs.py",
     "tests/test_data.py",
     "tests/web/test_resources.py",
     "tests/web/test_dataset.py",
     "tests/web/test_discovery.py",
     "tests/store/test_interface.py",
-    "tests/store/test_remote.py",
-    "tests/store/test_documents.py",
 )
 
 
