@@ -183,11 +183,10 @@ def _role(about: dict[str, Any], lang: str) -> str | None:
 # ----------------------------------------------------------------------------- OpenAPI
 
 
-def openapi_paths() -> dict[str, Any]:
-    """The two card paths, for the API's OpenAPI document (:func:`labgraph.web.api.openapi_document`)."""
-    formats = {JSON: {"schema": {"type": "object"}}, CSV: {"schema": {"type": "string"}}}
-    error = {JSON: {"schema": {"$ref": "#/components/schemas/Error"}}, CSV: {"schema": {"type": "string"}}}
-    filters = [
+def filter_parameters() -> list[dict[str, Any]]:
+    """The cards' filters as OpenAPI query parameters: every answer that selects structures
+    (the card listings, the map) takes the same ones."""
+    return [
         {
             "name": param,
             "in": "query",
@@ -195,11 +194,18 @@ def openapi_paths() -> dict[str, Any]:
             "schema": {"type": "array", "items": {"type": "string"}},
             "style": "form",
             "explode": True,
-            "description": f"Cards whose {field} include this value (a slug or an IRI; broader concepts and "
-            "containing territories match too). Repeated: any of the values.",
+            "description": f"Structures whose {field} include this value (a slug or an IRI; broader concepts "
+            "and containing territories match too). Repeated: any of the values.",
         }
         for param, field in FILTERS.items()
     ]
+
+
+def openapi_paths() -> dict[str, Any]:
+    """The two card paths, for the API's OpenAPI document (:func:`labgraph.web.api.openapi_document`)."""
+    formats = {JSON: {"schema": {"type": "object"}}, CSV: {"schema": {"type": "string"}}}
+    error = {JSON: {"schema": {"$ref": "#/components/schemas/Error"}}, CSV: {"schema": {"type": "string"}}}
+    filters = filter_parameters()
     lang = {
         "name": "lang",
         "in": "query",

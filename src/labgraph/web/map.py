@@ -22,7 +22,7 @@ from labgraph.cards.geo import MapIndex
 from labgraph.errors import CardFilterError
 from labgraph.web.context import chosen_language, reader_language, site
 from labgraph.web.errors import error_response
-from labgraph.web.labs import card_index
+from labgraph.web.labs import card_index, filter_parameters
 from labgraph.web.map_outlines import VIEWS, outlines_bytes
 from labgraph.web.release_bytes import canonical_query, served_once
 from labgraph.web.security import policy_for
@@ -220,18 +220,7 @@ def _filter_options(index: MapIndex, lang: str, params: dict[str, list[str]]) ->
 
 def openapi_path() -> dict[str, Any]:
     """/map.geojson for the API's OpenAPI document (:func:`labgraph.web.api.openapi_document`)."""
-    filters = [
-        {
-            "name": param,
-            "in": "query",
-            "required": False,
-            "schema": {"type": "array", "items": {"type": "string"}},
-            "style": "form",
-            "explode": True,
-            "description": f"As in /api/labs: structures whose {field} include this value (a slug or an IRI).",
-        }
-        for param, field in FILTERS.items()
-    ]
+    filters = filter_parameters()
     return {
         "get": {
             "operationId": "getLabMap",
