@@ -10,12 +10,17 @@ run: install build serve
 
 # The suite, then its base-dependent tests again under another base URI: nothing in labgraph may
 # depend on the default base (tests/conftest.py reads LABGRAPH_TEST_BASE and marks those tests).
+# The tests that time what they test run alone, after the others have run on TEST_WORKERS
+# processes (one module per process at a time: a module's fixtures stay in one process).
 ALT_BASE ?= https://data.example.org/lg/
+TEST_WORKERS ?= 2
+PARALLEL = -n $(TEST_WORKERS) --dist loadfile
 test: install
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
-	$(BIN)/pytest
-	LABGRAPH_TEST_BASE=$(ALT_BASE) $(BIN)/pytest -q -m base
+	$(BIN)/pytest $(PARALLEL) -m "not serial"
+	$(BIN)/pytest -m serial
+	LABGRAPH_TEST_BASE=$(ALT_BASE) $(BIN)/pytest -q $(PARALLEL) -m base
 
 # The front-end packages first: a missing npm is then said before a minute of pip.
 install: node_modules/.installed $(VENV)/.installed

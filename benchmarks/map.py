@@ -16,13 +16,15 @@ HTTP, sequentially:
 * warm ``/map.geojson``, a filtered one, and the ``/map`` page (with its table), median and p95,
   timed until the last byte as sent (compressed when asked for, not decompressed: the client's
   gunzip of 25 MB is not the server's answer);
+* warm ``/api/labs.json`` (every identity card, made once per release like the GeoJSON);
 * a warm resource document (``/doc/lab/X.ttl`` of a few labs, served from the document cache),
   the reference: the ratios ``geojson / resource`` are what the issue's target is about (warm
   GeoJSON at least as fast as a resource document, per byte of answer as well as per request);
 * with ``--browser``, Debian's headless Chromium loading ``/map`` with every structure: seconds
   until the map says it is drawn, and the DOM elements it holds (clusters keep it small).
 
-Nothing is asserted; the figures go to benchmarks/NOTES.md. ``tests/test_benchmarks.py`` runs a
+The 1-minute load average is recorded before and after the warm measurements (the machine is
+shared). Nothing is asserted; the figures go to benchmarks/NOTES.md. ``tests/test_benchmarks.py`` runs a
 small case so the script keeps working.
 """
 
@@ -32,6 +34,7 @@ import argparse
 import gzip
 import hashlib
 import json
+import os
 import shutil
 import socket
 import statistics
@@ -86,13 +89,21 @@ def centroids_trig(release: Path, target: Path) -> int:
     communes) into ``target``, in a named graph of its own; return how many."""
     import pyoxigraph as ox
 
-    store = ox.Store.read_only(str(release / "store"))
+    text, count = centroid_lines(ox.Store.read_only(str(release / "store")))
+    target.write_text(text, encoding="utf-8")
+    return count
+
+
+def centroid_lines(store: Any) -> tuple[str, int]:
+    """The TriG of :func:`centroids_trig` for any pyoxigraph store holding the generator's
+    territories (a release's, or a build's dataset in memory), and how many points it has."""
     base = generate.BASE
     rows = store.query(
         f"""PREFIX igeo: <http://rdf.insee.fr/def/geo#> PREFIX schema: <http://schema.org/>
         SELECT DISTINCT ?t ?code ?up WHERE {{ ?t a schema:AdministrativeArea .
           OPTIONAL {{ ?t igeo:codeINSEE ?code }} OPTIONAL {{ ?t schema:containedInPlace ?up }}
-          FILTER(STRSTARTS(STR(?t), "{base}id/territory/")) }}"""
+          FILTER(STRSTARTS(STR(?t), "{base}id/territory/")) }}""",
+        use_default_graph_as_union=True,
     )
     places = [(r["t"].value, r["code"].value if r["code"] else "", r["up"].value if r["up"] else "") for r in rows]
     points: dict[str, tuple[float, float]] = {}
@@ -111,8 +122,7 @@ def centroids_trig(release: Path, target: Path) -> int:
         lines.append(f"<{iri}> <{GEO}hasGeometry> {geom} .")
         lines.append(f'{geom} <{GEO}asWKT> "POINT({lon} {lat})"^^<{GEO}wktLiteral> .')
     lines.append("}")
-    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return len(points)
+    return "\n".join(lines) + "\n", len(points)
 
 
 def free_port() -> int:
@@ -219,8 +229,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         for lab in labs:  # the reference documents, warmed like the GeoJSON
             session.get(url + f"/doc/lab/{lab}.ttl", timeout=60)
         n = args.requests
+        load_before = round(os.getloadavg()[0], 2)
+        labs_cold = timed(session, url + "/api/labs.json", 1)
         resource = [timed(session, url + f"/doc/lab/{lab}.ttl", max(1, n // len(labs))) for lab in labs]
         figures = {
+            "load_before": load_before,
             "structures": len(collection["features"]) + len(collection["unlocated"]),
             "features": len(collection["features"]),
             "unlocated": len(collection["unlocated"]),
@@ -232,23 +245,35 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "geojson_identity_warm": timed(session, url + "/map.geojson", n, headers={"Accept-Encoding": "identity"}),
             "geojson_filtered_warm": timed(session, url + "/map.geojson", n, params={"territory": territory}),
             "page_warm": timed(session, url + "/map", max(5, n // 10)),
+            # the identity cards, made once per release like the GeoJSON (web/release_bytes.py)
+            "api_labs_cold": labs_cold,
+            "api_labs_warm": timed(session, url + "/api/labs.json", n),
             "resource_warm": {
                 "median_ms": round(statistics.median(r["median_ms"] for r in resource), 3),
                 "p95_ms": round(max(r["p95_ms"] for r in resource), 3),
                 "bytes": round(statistics.mean(r["bytes"] for r in resource)),
+                "wire_bytes": round(statistics.mean(r["wire_bytes"] for r in resource)),
             },
         }
         ref = figures["resource_warm"]
         warm = figures["geojson_warm"]
         figures["ratios"] = {
             "geojson_over_resource_per_request": round(warm["median_ms"] / ref["median_ms"], 2),
+            # per byte as sent (gzip when asked): the cost of the size alone
             "geojson_over_resource_per_byte": round(
-                (warm["median_ms"] / warm["bytes"]) / (ref["median_ms"] / ref["bytes"]), 3
+                (warm["median_ms"] / warm["wire_bytes"]) / (ref["median_ms"] / ref["wire_bytes"]), 6
             ),
             "filtered_over_resource_per_request": round(
                 figures["geojson_filtered_warm"]["median_ms"] / ref["median_ms"], 2
             ),
+            "api_labs_over_resource_per_request": round(figures["api_labs_warm"]["median_ms"] / ref["median_ms"], 2),
+            "api_labs_over_resource_per_byte": round(
+                (figures["api_labs_warm"]["median_ms"] / figures["api_labs_warm"]["wire_bytes"])
+                / (ref["median_ms"] / ref["wire_bytes"]),
+                6,
+            ),
         }
+        figures["load_after"] = round(os.getloadavg()[0], 2)
         if args.browser:
             figures["browser"] = browser_figures(url)
         return figures

@@ -40,6 +40,8 @@ def load(results: Path) -> dict[str, dict[str, Any]]:
         if path.name.startswith("versus-"):
             continue  # head-to-head runs (versus.py): see load_versus
         data = json.loads(path.read_text("utf-8"))
+        if not isinstance(data, dict) or "size" not in data:
+            continue  # another benchmark's figures (map.py, cartography.py): quoted in NOTES.md
         out[data["size"]] = data
     return dict(sorted(out.items(), key=lambda kv: _size_key(kv[0])))
 
@@ -49,6 +51,8 @@ def load_versus(results: Path) -> dict[str, dict[str, Any]]:
     out = {}
     for path in sorted(results.glob("versus-*.json")):
         data = json.loads(path.read_text("utf-8"))
+        if not isinstance(data, dict) or "size" not in data:
+            continue  # another benchmark's figures (map.py, cartography.py): quoted in NOTES.md
         out[data["size"]] = data
     return dict(sorted(out.items(), key=lambda kv: _size_key(kv[0])))
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from labgraph.config import Settings
+from labgraph.contributions.base import Desks
 from labgraph.graph.build import BuildResult, run_build
 from labgraph.graph.sources import SourceDataset, load
 from labgraph.uris import AUTHORING_BASE
@@ -46,11 +47,32 @@ BASE_SENSITIVE_MODULES = (
 )
 
 
+#: Test modules that time what they test (a 503 within the limit, a page answered while every
+#: worker is busy, a benchmark's ratios) or kill the processes of a pool: ``make test`` runs them
+#: alone, after the rest has run on several processes (pytest-xdist), so that no other test's
+#: load decides their outcome.
+SERIAL_MODULES = (
+    "tests/web/test_cache.py",
+    "tests/web/test_sparql.py",
+    "tests/store/test_pool.py",
+    "tests/store/test_faults.py",
+    "tests/store/test_worker.py",
+    "tests/store/test_worker_memory.py",
+    "tests/serving/test_connections.py",
+    "tests/serving/test_starvation.py",
+    "tests/serving/test_worker_faults.py",
+    "tests/serving/test_live.py",
+    "tests/test_benchmarks.py",
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         where = item.path.relative_to(ROOT).as_posix()
         if where.startswith(BASE_SENSITIVE_MODULES):
             item.add_marker(pytest.mark.base)
+        if where.startswith(SERIAL_MODULES):
+            item.add_marker(pytest.mark.serial)
 
 
 def rebased(text: str) -> str:
@@ -103,7 +125,8 @@ PROTOCOL_DATASET = ROOT.parent / "shared" / "conformance-data" / "protocol-datas
 class LiveServer:
     """The real app on waitress, on a free loopback port, in a background thread."""
 
-    def __init__(self, settings: Settings, extra_files: tuple[Path, ...] = ()) -> None:
+    def __init__(self, settings: Settings, extra_files: tuple[Path, ...] = (), desks: Desks | None = None) -> None:
+        """``desks``: the contributions' desks (contributions.desks.open_desks), off by default."""
         import threading
 
         import waitress
@@ -111,7 +134,7 @@ class LiveServer:
         from labgraph.serving.live import LiveApp
         from labgraph.serving.server import proxy_adjustments
 
-        self.app = LiveApp(settings, extra_files)
+        self.app = LiveApp(settings, extra_files, desks=desks)
         self.server = waitress.create_server(
             self.app, host="127.0.0.1", port=0, threads=8, ident="labgraph", **proxy_adjustments(settings)
         )

@@ -138,9 +138,34 @@ def test_map_benchmark_serves_a_synthetic_graph_and_compares_with_a_resource(tmp
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     record = json.loads(figures.read_text("utf-8"))
     assert record["features"] > 50 and record["features"] + record["unlocated"] == record["structures"]
-    for name in ("geojson_cold", "geojson_warm", "geojson_identity_warm", "geojson_filtered_warm", "page_warm"):
+    for name in ("geojson_cold", "geojson_warm", "geojson_identity_warm", "geojson_filtered_warm", "page_warm",
+                 "api_labs_cold", "api_labs_warm"):  # fmt: skip
         assert record[name]["median_ms"] > 0 and record[name]["bytes"] > 0, name
     assert record["geojson_warm"]["wire_bytes"] < record["geojson_identity_warm"]["bytes"]  # sent compressed
     assert set(record["ratios"]) == {
-        "geojson_over_resource_per_request", "geojson_over_resource_per_byte", "filtered_over_resource_per_request"
+        "geojson_over_resource_per_request", "geojson_over_resource_per_byte", "filtered_over_resource_per_request",
+        "api_labs_over_resource_per_request", "api_labs_over_resource_per_byte",
     }  # fmt: skip
+    assert record["load_before"] >= 0 and record["load_after"] >= 0
+
+
+def test_cartography_benchmark_times_cards_links_and_geojson_twice(tmp_path: Path) -> None:
+    """benchmarks/cartography.py (issue 15, section 4), on two small sizes and two passes: every
+    row has its step times, load averages and a map with features; each pass has a growth line."""
+    figures = tmp_path / "cartography.json"
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "cartography.py"), "--structures", "60,120", "--repeat", "2",
+         "--out", str(tmp_path / "data"), "--json", str(figures)],
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    lines = json.loads(figures.read_text("utf-8"))
+    rows = [line for line in lines if "structures" in line]
+    growths = [line for line in lines if "per_structure_growth" in line]
+    assert [row["pass"] for row in rows] == [1, 1, 2, 2] and [g["pass"] for g in growths] == [1, 2]
+    for row in rows:
+        assert row["links"] > 0 and row["similarity_triples"] > row["links"]
+        assert row["geojson_features"] > 0 and row["geojson_gzip_bytes"] < row["geojson_bytes"]
+        assert row["load_before"] >= 0 and row["load_after"] >= 0
+    assert rows[0]["links"] == rows[2]["links"]  # the same generated graph both passes
+    assert set(growths[0]["per_structure_growth"]) == {"cards_s", "similarity_s", "graph_step_s", "geojson_s"}

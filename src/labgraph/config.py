@@ -11,14 +11,13 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import os
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
+from labgraph.config_values import sparql_urls
 from labgraph.errors import ConfigError
 from labgraph.uris import AUTHORING_BASE
 from labgraph.vocab import Vocabulary, vocabulary
@@ -202,6 +201,37 @@ class Settings:
     access_log_queries: bool = _setting(
         False, "Also write each SPARQL query's text in the access log (a query may hold what a reader typed)."
     )
+    contributions: bool = _setting(
+        True,
+        "Accept proposals of new cards and corrections at /contribute and POST /api/contributions, for "
+        "curators to review at /review. false: those pages answer 404 and nothing is stored.",
+    )
+    state_dir: Path = _setting(
+        Path("var"),
+        "Directory for what the server keeps between runs and never publishes: the contributions database "
+        "(proposals, reviews, curators' accounts) and the secret key. Neither under build_dir (builds are "
+        "pruned) nor under data/ (the sources of the graph).",
+    )
+    secret_key: str = _setting(
+        "",
+        "Key signing curators' session cookies and the forms' CSRF tokens; every process of a server must "
+        "share it. Empty: a random key is made once and kept in state_dir/secret_key (mode 600).",
+    )
+    contributions_per_hour: int = _setting(
+        10, "Most proposals one client address may submit in an hour; a further one is answered 429 with Retry-After."
+    )
+    contribution_max_bytes: int = _setting(
+        20000, "Largest proposal accepted (all its fields, in bytes of UTF-8); 413 beyond."
+    )
+    contribution_field_chars: int = _setting(
+        2000, "Longest text accepted in one field of a proposal, in characters; the form says which field is over."
+    )
+    login_attempts_per_hour: int = _setting(
+        10, "Most failed curator sign-ins per client address and per account in an hour; then 429 with Retry-After."
+    )
+    curator_session_hours: float = _setting(
+        8.0, "How long a curator's session lasts after sign-in; signing out ends it at once."
+    )
     access_log_client: str = _setting(
         "none",
         "The client address in the access log: 'none', 'anonymised' (IPv4 to its /24, IPv6 to its /48) or 'full'.",
@@ -211,7 +241,7 @@ class Settings:
         # Absolute once, here: a relative directory means one thing to the process (its working
         # directory) and another to libraries that resolve against their own root (Flask's
         # send_from_directory uses the app's root_path), so no relative path leaves this class.
-        for name in ("project_dir", "build_dir"):
+        for name in ("project_dir", "build_dir", "state_dir"):
             object.__setattr__(self, name, Path(getattr(self, name)).expanduser().resolve())
         if self.store.startswith("oxigraph:"):  # a fixed release directory, served like build_dir's
             path = Path(self.store.removeprefix("oxigraph:")).expanduser().resolve()
@@ -223,6 +253,7 @@ class Settings:
         for name in (
             "threads", "processes", "connection_limit", "connections_per_address", "max_rows", "max_query_bytes",
             "max_url_bytes", "max_nesting", "query_workers", "sparql_page_rows", "sitemap_max_urls",
+            "contributions_per_hour", "contribution_max_bytes", "contribution_field_chars", "login_attempts_per_hour",
         ):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1: {getattr(self, name)}")
@@ -242,6 +273,8 @@ class Settings:
             raise ConfigError(f"keep_releases must be at least 2: {self.keep_releases}")
         if self.document_cache_mb < 0 or self.reload_interval_s < 0:
             raise ConfigError("document_cache_mb and reload_interval_s must not be negative")
+        if self.curator_session_hours <= 0:
+            raise ConfigError(f"curator_session_hours must be positive: {self.curator_session_hours}")
         if self.health_timeout_s <= 0:
             raise ConfigError(f"health_timeout_s must be positive: {self.health_timeout_s}")
         for network in self.metrics_allow:
@@ -316,44 +349,6 @@ class Settings:
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **_coerce(changes))
-
-
-#: A comma, then the start of a URL: where the update URL begins in ``sparql:QUERY_URL,UPDATE_URL``.
-_UPDATE_URL_START = re.compile(r",\s*(?=[A-Za-z][A-Za-z0-9+.-]*://)")
-
-
-def sparql_urls(store: str) -> tuple[str, str | None]:
-    """The query URL and the optional update URL of ``sparql:QUERY_URL[,UPDATE_URL]``.
-
-    A comma is legal in a URL (a query string may hold one), so the value is not split at every
-    comma: the update URL starts after the *last* comma that is followed by a URL scheme
-    (``,http://``, ``,https://``, or any ``,scheme://`` so that a wrong scheme is reported rather
-    than taken into the query URL). A query URL that must hold such a sequence writes its
-    comma as ``%2C``. Both URLs must be absolute http(s) URLs.
-    """
-    value = store.removeprefix("sparql:").strip()
-    boundaries = list(_UPDATE_URL_START.finditer(value))
-    if boundaries:
-        last = boundaries[-1]
-        query, update = value[: last.start()].strip(), value[last.end() :].strip()
-    else:
-        query, update = value, None
-    if query.endswith(","):
-        raise ConfigError(f"store: nothing follows the comma in {store!r} (sparql:QUERY_URL[,UPDATE_URL])")
-    _check_http_url(query, "query URL", store)
-    if update is not None:
-        _check_http_url(update, "update URL", store)
-    return query, update
-
-
-def _check_http_url(url: str, role: str, store: str) -> None:
-    try:
-        parts = urlsplit(url)
-        usable = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-    except ValueError:  # e.g. an unclosed [IPv6] host
-        usable = False
-    if not usable:
-        raise ConfigError(f"store: the {role} must be an http:// or https:// URL, not {url!r} (in {store!r})")
 
 
 def _field_names() -> list[str]:

@@ -18,7 +18,14 @@
      │    ├── QueryRejected       the query gate refuses the query before any engine sees it
      │    │    ├── QueryTooLarge  over max_query_bytes
      │    │    └── QueryForbidden an operation this endpoint never runs (SERVICE off the allow-list)
-     │    └── QueryFailed         the engine refused the query (syntax, unsupported form)
+     │    ├── QueryFailed         the engine refused the query (syntax, unsupported form)
+     │    └── ContributionError   a proposal or a curator's action that cannot be done as asked
+     │         ├── InvalidProposal       breaks the card's rules or the shapes, field by field
+     │         ├── ProposalTooLarge      over contribution_max_bytes
+     │         ├── UnknownContribution   no proposal has this number
+     │         ├── ContributionConflict  its state changed meanwhile (another curator decided)
+     │         ├── RateLimited           too many submissions or sign-ins from one address
+     │         └── NotAuthorised         no curator session, or a missing or replayed CSRF token
      └── StoreError               the store could not answer
           ├── QueryTimeout        the query ran past query_timeout_s and was stopped
           │    └── RemoteTimeout  the remote server did not answer in time
@@ -179,6 +186,54 @@ class QueryForbidden(QueryRejected):
 
 class QueryFailed(RequestError):
     """The engine refused the query; the message is the parser's (with its position)."""
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One field of a proposal that cannot be accepted: the field's name (as the card and the
+    form name it), the rule it breaks (a SHACL constraint component's local name, or one of
+    ``required``, ``too-long``, ``unknown-value``) and the message in each language given."""
+
+    field: str
+    rule: str
+    message: dict[str, str]
+
+
+class ContributionError(RequestError):
+    """A proposal, or a curator's action on one, that cannot be done as asked."""
+
+
+class InvalidProposal(ContributionError):
+    """The proposal breaks the card's rules or the shapes; ``problems`` says field by field."""
+
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        self.problems = problems
+        listed = "; ".join(f"{p.field}: {p.message.get('en') or p.rule}" for p in problems)
+        super().__init__(f"the proposal cannot be accepted: {listed}")
+
+
+class ProposalTooLarge(ContributionError):
+    setting = "contribution_max_bytes"
+
+
+class UnknownContribution(ContributionError):
+    """No proposal has this number."""
+
+
+class ContributionConflict(ContributionError):
+    """The proposal changed state since the page was shown (another curator decided first)."""
+
+
+class RateLimited(ContributionError):
+    """Too many submissions or sign-in attempts from one address; ``retry_after`` in seconds."""
+
+    def __init__(self, message: str, *, retry_after: int, setting: str) -> None:
+        super().__init__(message, setting=setting)
+        self.retry_after = retry_after
+
+
+class NotAuthorised(ContributionError):
+    """A curator's page or action without a valid session, or a form without its CSRF token."""
 
 
 class StoreError(LabgraphError):

@@ -48,7 +48,7 @@ def test_fluxus_card_says_what_the_culture_page_says(live: LiveServer) -> None:
     )
     assert iris(fields["audiences"]) == {BASE + "id/concept/audience/project-holders"}
     assert BASE + "id/network/labo-des-labs" in iris(fields["networks"])
-    assert fields["dedicatedPlace"] == {"status": "not-stated", "values": [], "sources": []}
+    assert fields["dedicatedPlace"] == {"status": "not-stated", "values": [], "sources": [], "superseded": []}
     assert fields["kind"]["sources"] == [DOC + "culture-labo-des-labs"]
 
 
@@ -238,6 +238,7 @@ def test_a_stated_no_is_not_not_stated(no_place_server: LiveServer, live: LiveSe
         "status": "no",
         "values": [],
         "sources": [DOC + "test-no-place"],
+        "superseded": [],
     }
     assert silent["fields"]["dedicatedPlace"]["status"] == "not-stated"
     assert said_no["completeness"] > silent["completeness"]  # a "no" is an answer

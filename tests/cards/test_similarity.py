@@ -208,3 +208,68 @@ def test_a_structure_outside_the_uri_scheme_still_gets_a_valid_link_iri(real_set
     assert similarity_graph.link_iri(vocab, odd) == iri  # the same pair, the same IRI
     plain = similarity_graph.link_iri(vocab, Link(ID + "lab/a", ID + "network/b", 1, 0.5))
     assert plain == ID + "similarity/lab-a--network-b"
+
+
+def _random_cards(count: int, seed: int) -> list[Card]:
+    """Cards over small pools of concepts and places, so that most pairs share something and
+    ties are common: a fair test of the candidate pass and of the tie-breaking."""
+    import random
+
+    rng = random.Random(seed)
+    themes = [ID + f"concept/theme/t{i}" for i in range(12)]
+    services = [ID + f"concept/service/s{i}" for i in range(6)]
+    regions = [ID + f"territory/r{i}" for i in range(3)]
+    cards = []
+    for i in range(count):
+        card = _card(f"c{i:03d}", themes=rng.sample(themes, rng.randint(0, 3)), services=rng.sample(services, 1))
+        if rng.random() < 0.3:
+            card.fields["services"].values[0].about["broader"] = [ID + "concept/service/support"]
+        region = rng.choice(regions)
+        dept = region + f"-d{rng.randint(0, 2)}"
+        card.fields["territory"] = Field("territory", "stated", [Value(dept, True, about={"level": "departement"})])
+        card.fields["territory"].values[0].about["region"] = [region]
+        cards.append(card)
+    return cards
+
+
+def test_the_sparse_passes_give_the_exact_top_5_of_all_pairs() -> None:
+    """Below the postings cap, the inverted index and the sparse rescoring must give exactly what
+    scoring every pair gives, order and ties included."""
+    cards = _random_cards(90, seed=7)
+    index = SimilarityIndex(cards)
+    found = index.all_neighbours()
+    for card in cards:
+        scored = [index.score(card.iri, other.iri) for other in cards if other.iri != card.iri]
+        brute = sorted((n for n in scored if n.score > 0), key=lambda n: (-n.score, n.target))[:5]
+        assert [(n.target, n.score) for n in found[card.iri]] == [(n.target, n.score) for n in brute], card.slug
+        assert [n.rank for n in found[card.iri]] == list(range(1, len(brute) + 1))
+        assert [(n.target, n.score) for n in index.neighbours(card.iri)] == [(n.target, n.score) for n in brute]
+    assert sum(len(v) for v in found.values()) == 5 * len(cards)
+
+
+def test_a_concept_every_card_holds_is_capped_in_the_candidates_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A concept all 300 cards share proposes POSTINGS_CAP candidates, not 299: the work per card
+    stays bounded, a pair sharing a rare concept still finds each other, and their score still
+    counts the common concept."""
+    import labgraph.cards.similarity as module
+
+    monkeypatch.setattr(module, "POSTINGS_CAP", 10)
+    common, rare = ID + "concept/theme/common", ID + "concept/theme/rare"
+    cards = [_card(f"x{i:03d}", themes=[common]) for i in range(298)]
+    cards += [_card("zz-a", themes=[common, rare]), _card("zz-b", themes=[common, rare])]
+    index = SimilarityIndex(cards)
+    a, b = cards[-2].iri, cards[-1].iri
+    row = index.row[a]
+    proposed = (index.matrix[row : row + 1] @ index.postings_t).nnz
+    assert proposed <= 2 * 10  # two features, ten postings each
+    (best, *_) = index.all_neighbours()[a]
+    assert best.target == b and {s.concept for s in best.shared} == {common, rare}
+    assert best.score == index.score(a, b).score == pytest.approx(1.0, abs=1e-4)
+
+
+def test_no_card_or_a_card_alone_has_no_neighbours() -> None:
+    assert similar([]) == {}
+    lone = _card("lone", themes=[ID + "concept/theme/culture"])
+    assert similar([lone]) == {lone.iri: []}
+    other = _card("other", themes=[ID + "concept/theme/sport"])
+    assert similar([lone, other]) == {lone.iri: [], other.iri: []}

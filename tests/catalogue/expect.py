@@ -148,6 +148,7 @@ KINDS = {
     "lab:louvre-lens-vallee": {"kind:incubator"},
     "net:labo-des-labs": {"kind:community-of-labs"},
     "net:tmnlab": {"kind:network"},
+    "orga:labgraph-project": {"kind:collective"},  # the publisher of accepted contributions
     "orga:ministere-culture": {"kind:ministry"},
     "orga:centre-des-monuments-nationaux": {"kind:public-establishment"},
     "orga:ensci-les-ateliers": {"kind:higher-education-school"},

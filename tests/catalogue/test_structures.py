@@ -33,7 +33,7 @@ HOSTS = {
 def test_labs_by_kind(run: Run) -> None:
     rows = run("labs-by-kind")
     expected = {(c(s), c(k), HOSTS.get(s)) for s, kinds in KINDS.items() for k in kinds}
-    assert len(rows) == len(expected) == 54
+    assert len(rows) == len(expected) == 55
     assert set(cols(rows, "structure", "kind", "hostLabel")) == expected
     assert_sorted(rows, "kindLabel", "label")
     # document 000 lists nine incubators among the Labo des Labs members

@@ -118,6 +118,26 @@ def test_a_pinned_query_answers_from_its_release(server: LiveServer, release_ser
         hidden.rename(first)
 
 
+def test_a_removed_structures_document_answers_410_and_a_merged_ones_301(server: LiveServer) -> None:
+    page = requests.get(server.url + "/doc/membership/labo-des-labs--ecopia.html", allow_redirects=False,
+                        timeout=10)
+    assert page.status_code == 410 and "version-history" in page.headers["Link"]
+    assert "text/html" in page.headers["Content-Type"]
+    data = requests.get(server.url + "/doc/membership/labo-des-labs--ecopia.ttl", allow_redirects=False,
+                        timeout=10)
+    assert data.status_code == 410 and "invalidatedAtTime" in data.text
+    negotiated = requests.get(server.url + "/doc/membership/labo-des-labs--ecopia",
+                              headers={"Accept": "text/turtle"}, allow_redirects=False, timeout=10)
+    assert negotiated.status_code == 410 and "invalidatedAtTime" in negotiated.text
+    merged = requests.get(server.url + "/doc/lab/ecopia.ttl", allow_redirects=False, timeout=10)
+    assert merged.status_code == 301 and merged.headers["Location"].endswith("/doc/lab/acco-lab.ttl")
+    merged_page = requests.get(server.url + "/doc/lab/ecopia", headers={"Accept": "text/html"},
+                               allow_redirects=False, timeout=10)
+    assert merged_page.status_code == 301 and merged_page.headers["Location"].endswith("/doc/lab/acco-lab")
+    followed = requests.get(server.url + "/doc/lab/ecopia.ttl", timeout=10)
+    assert followed.status_code == 200 and "acco-lab" in followed.text
+
+
 def test_a_removed_structure_answers_410_and_a_merged_one_301(server: LiveServer) -> None:
     gone = requests.get(server.url + "/id/membership/labo-des-labs--ecopia", headers={"Accept": "text/html"},
                         allow_redirects=False, timeout=10)
@@ -132,5 +152,6 @@ def test_a_removed_structure_answers_410_and_a_merged_one_301(server: LiveServer
                          timeout=10)
     assert event.status_code == 303
     assert requests.get(server.url + "/id/lab/never-was", timeout=10).status_code == 404
+    assert requests.get(server.url + "/doc/lab/never-was.html", timeout=10).status_code == 404
     assert json.loads(requests.get(server.url + "/releases/history?format=json&resource="
                                    + quote(BASE + "id/membership/labo-des-labs--ecopia"), timeout=10).text)["gone"]

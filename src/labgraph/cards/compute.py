@@ -12,8 +12,10 @@ from collections import defaultdict
 
 from labgraph.cards import queries
 from labgraph.cards.fields import CLASSES, FIELDS
+from labgraph.cards.heap import paused_gc
 from labgraph.cards.model import NO, NOT_STATED, STATED, Card, Field, Value
 from labgraph.cards.source import Selects
+from labgraph.cards.supersede import contribution_ranks, supersede
 from labgraph.store.base import Term
 from labgraph.vocab import Vocabulary
 
@@ -22,15 +24,33 @@ BATCH = 400  # IRIs per VALUES block
 
 def compute_cards(store: Selects, vocab: Vocabulary) -> list[Card]:
     """One card per lab, network and programme, sorted by type and slug."""
+    with paused_gc():
+        return _compute_cards(store, vocab)
+
+
+def _compute_cards(store: Selects, vocab: Vocabulary) -> list[Card]:
     sources = _graph_sources(store, vocab)
+    # A handful of classes and predicates recur in every row: shorten each once, not per row
+    # (a tenth of the cards' time at 10,000 structures).
+    curies: dict[str, str] = {}
+
+    def curie(iri: str) -> str:
+        found = curies.get(iri)
+        if found is None:
+            found = curies[iri] = vocab.curie(iri)
+        return found
+
     classes: dict[str, str] = {}
     for row in store.select(queries.structures(vocab)):
-        iri, cls = row["s"].value, vocab.curie(row["cls"].value)
+        iri, cls = row["s"].value, curie(row["cls"].value)
         if iri not in classes or CLASSES.index(cls) < CLASSES.index(classes[iri]):
             classes[iri] = cls
     # card -> field -> value key -> Value
     found: dict[str, dict[str, dict[str, Value]]] = defaultdict(lambda: defaultdict(dict))
     answers: dict[str, dict[str, tuple[bool, list[str]]]] = defaultdict(dict)
+    # each stated yes/no answer with its own sources, for the newest contribution to decide
+    answer_rows: dict[str, dict[str, list[tuple[bool, list[str]]]]] = defaultdict(lambda: defaultdict(list))
+    ranks = contribution_ranks(store, vocab)
 
     def add(s: str, name: str, term: Term, graph: str, **about: object) -> Value:
         key = term.value + "\x00" + str(sorted(about.items()))
@@ -43,7 +63,7 @@ def compute_cards(store: Selects, vocab: Vocabulary) -> list[Card]:
         return value
 
     for row in store.select(queries.outgoing(vocab)):
-        s, p = row["s"].value, vocab.curie(row["p"].value)
+        s, p = row["s"].value, curie(row["p"].value)
         if s not in classes or row["o"].kind == "bnode":
             continue
         name = queries.OUTGOING[p]
@@ -51,10 +71,11 @@ def compute_cards(store: Selects, vocab: Vocabulary) -> list[Card]:
             stated = row["o"].value in ("true", "1")
             docs = answers[s].get(name, (stated, []))[1] + sources.get(row["g"].value, [])
             answers[s][name] = (stated, docs)
+            answer_rows[s][name].append((stated, sources.get(row["g"].value, [])))
             continue
         add(s, name, row["o"], row["g"].value, via=p)
     for row in store.select(queries.incoming(vocab)):
-        s, p = row["s"].value, vocab.curie(row["p"].value)
+        s, p = row["s"].value, curie(row["p"].value)
         if s in classes:
             add(s, queries.INCOMING[p], row["o"], row["g"].value, via="^" + p)
     for row in store.select(queries.memberships(vocab)):
@@ -89,6 +110,7 @@ def compute_cards(store: Selects, vocab: Vocabulary) -> list[Card]:
                 field.answer_sources = sorted(set(docs))
                 if not values:
                     field.status = STATED if stated else NO
+            supersede(field, ranks, answer_rows[iri].get(spec.name))
             fields[spec.name] = field
         cards.append(Card(iri, kind, slug, cls, labels.get(iri, {}), fields))
     return sorted(cards, key=lambda c: (c.type, c.slug))
@@ -113,9 +135,14 @@ def _merge_via(values: list[Value]) -> list[Value]:
         for k, v in value.about.items():
             kept.about.setdefault(k, v)
     # A membership with a role says more than a bare org:memberOf about the same pair: keep the
-    # former, with the latter's properties and sources.
+    # former, with the latter's properties and sources. (Grouped by IRI first: a network's
+    # thousands of members made a scan of all values per value quadratic.)
+    with_role: dict[str, list[Value]] = defaultdict(list)
+    for (iri, role), value in merged.items():
+        if role:
+            with_role[iri].append(value)
     for (iri, role), bare in list(merged.items()):
-        roled = [v for (i, r), v in merged.items() if i == iri and r]
+        roled = with_role.get(iri, [])
         if not role and roled:
             for kept in roled:
                 kept.about["via"] += [via for via in bare.about["via"] if via not in kept.about["via"]]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from labgraph.cards import queries
+from labgraph.cards.heap import paused_gc
 from labgraph.cards.model import Card
 from labgraph.cards.reasons import reasons
 from labgraph.cards.similarity import TOP_K, Neighbour, similar
@@ -45,13 +46,14 @@ class Link:
 
 def compute_links(store: Selects, vocab: Vocabulary, cards: list[Card], k: int = TOP_K) -> list[Link]:
     """Every card's k best neighbours, sorted by source and rank."""
-    found = similar(cards, k)
-    labels = _labels(store, vocab, cards, found)
-    links = []
-    for source in sorted(found):
-        for n in found[source]:
-            links.append(_link(n, labels))
-    return links
+    with paused_gc():
+        found = similar(cards, k)
+        labels = _labels(store, vocab, cards, found)
+        links = []
+        for source in sorted(found):
+            for n in found[source]:
+                links.append(_link(n, labels))
+        return links
 
 
 def _link(n: Neighbour, labels: dict[str, dict[str, str]]) -> Link:

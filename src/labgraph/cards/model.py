@@ -61,6 +61,10 @@ class Field:
     #: sources of an answer that has no value of its own (a stated "no", a "yes" without a site)
     answer_sources: list[str] = field(default_factory=list)
 
+    #: values a newer accepted contribution replaced: still shown ("earlier"), with their
+    #: sources, but not the field's value for filters, similarity or the map
+    superseded: list[Value] = field(default_factory=list)
+
     @property
     def sources(self) -> list[str]:
         return sorted({s for v in self.values for s in v.sources} | set(self.answer_sources))
@@ -75,13 +79,19 @@ class Field:
         return " | ".join(labels)
 
     def as_json(self) -> dict[str, Any]:
-        return {"status": self.status, "values": [v.as_json() for v in self.values], "sources": self.sources}
+        return {
+            "status": self.status,
+            "values": [v.as_json() for v in self.values],
+            "sources": self.sources,
+            "superseded": [v.as_json() for v in self.superseded],
+        }
 
     @classmethod
     def from_json(cls, name: str, data: dict[str, Any]) -> Field:
         values = [Value.from_json(v) for v in data["values"]]
         of_values = {s for v in values for s in v.sources}
-        return cls(name, data["status"], values, [s for s in data["sources"] if s not in of_values])
+        earlier = [Value.from_json(v) for v in data.get("superseded", [])]
+        return cls(name, data["status"], values, [s for s in data["sources"] if s not in of_values], earlier)
 
 
 @dataclass

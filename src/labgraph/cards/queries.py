@@ -135,3 +135,12 @@ def graph_sources(vocab: Vocabulary) -> str:
 
 def _iris(iris: list[str]) -> str:
     return " ".join(f"<{iri}>" for iri in iris if not any(c in iri for c in "<> \"{}|\\^`"))
+
+
+def contribution_documents(vocab: Vocabulary) -> str:
+    """Each accepted contribution's document and the day it was accepted: the order in which
+    contributions supersede the documents and each other (:mod:`labgraph.cards.supersede`)."""
+    return _prologue(vocab) + (
+        "SELECT ?doc ?issued WHERE { GRAPH ?g { ?doc a lg:SourceDocument ; dct:issued ?issued } "
+        f'FILTER(STRSTARTS(STR(?doc), "{vocab.base}id/document/contribution-")) }}'
+    )

@@ -9,10 +9,14 @@ score of a pair is the cosine of their vectors plus a nearness bonus (:data:`NEA
 commune > same département > same région), and each card keeps its :data:`TOP_K` best.
 
 Scale: candidates come from an inverted index (concept -> cards holding it, ordered by weight)
-read at most :data:`POSTINGS_CAP` deep per concept, so the work per card is bounded and the
-whole grows linearly with the number of cards, never through all pairs; the best
-:data:`RESCORE` candidates are then scored exactly. Up to a few hundred cards per concept (every
-graph of the five documents) the cap never binds and the result is the exact top-k.
+read at most :data:`POSTINGS_CAP` deep per concept and per place, so a very common feature (a kind,
+a région most structures share) still proposes at most that many candidates, the work per card is
+bounded and the whole grows linearly with the number of cards, never through all pairs; the best
+:data:`RESCORE` candidates are then scored exactly. Up to a hundred cards per concept (every
+graph of the five documents) the cap never binds and the result is the exact top-k. The index and
+both passes are sparse matrices (scipy): a Python loop over candidate pairs cost 30 s for 10,000
+structures, the same products in C a second or two; only the final top-k get Python objects
+(their shared concepts, for the reasons).
 
 Pure computation over :class:`~labgraph.cards.model.Card` objects: deterministic (ties break on
 the IRI), no store, no RDF library.
@@ -20,10 +24,12 @@ the IRI), no store, no RDF library.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
 
 from labgraph.cards.model import STATED, Card
 
@@ -49,6 +55,9 @@ NEARNESS: dict[str, float] = {"commune": 0.15, "departement": 0.10, "region": 0.
 TOP_K = 5
 POSTINGS_CAP = 100
 RESCORE = 4 * TOP_K
+#: cards whose candidates are gathered in one sparse product: bounds the memory of the
+#: candidate matrix (about POSTINGS_CAP x features entries a row) whatever the number of cards
+CHUNK = 2048
 
 Feature = tuple[str, str]  # (field, concept or structure IRI)
 
@@ -141,16 +150,49 @@ class SimilarityIndex:
             self.vectors[iri] = {f: w / norm for f, w in weighted.items()}
         self.partial = {iri: {f for f, m in features.items() if m < 1.0} for iri, features in raw.items()}
         self.places = {card.iri: _places(card) for card in self.cards}
-        postings: dict[Feature, list[tuple[float, str]]] = defaultdict(list)
-        for iri, vector in self.vectors.items():
-            for f, w in vector.items():
-                postings[f].append((-w, iri))
-        self.postings = {f: [iri for _, iri in sorted(p)[:POSTINGS_CAP]] for f, p in postings.items()}
-        by_place: dict[str, list[str]] = defaultdict(list)
-        for iri, places in self.places.items():
-            for place in places:
-                by_place[place].append(iri)
-        self.by_place = {p: sorted(iris)[:POSTINGS_CAP] for p, iris in by_place.items()}
+        self._build_matrices()
+
+    def _build_matrices(self) -> None:
+        """The same index as sparse matrices, rows in IRI order (so a row number breaks ties as
+        the IRI does): the vectors, the capped postings, and the places per nearness level."""
+        iris = [card.iri for card in self.cards]
+        self.row = {iri: i for i, iri in enumerate(iris)}
+        n = len(iris)
+        columns: dict[Feature, int] = {}
+        rows, cols, weights = [], [], []
+        for i, iri in enumerate(iris):
+            for f, w in self.vectors[iri].items():
+                rows.append(i)
+                cols.append(columns.setdefault(f, len(columns)))
+                weights.append(w)
+        self.matrix = _csr(rows, cols, weights, (n, len(columns)))
+        # Postings: per feature, the POSTINGS_CAP heaviest cards (ties on the IRI).
+        kept = _capped(np.asarray(cols, dtype=np.int64), -np.asarray(weights), np.asarray(rows, dtype=np.int64))
+        self.postings_t = _csr(
+            np.asarray(cols)[kept], np.asarray(rows)[kept], np.asarray(weights)[kept], (len(columns), n)
+        )
+        # Places: the nearness bonus of the card's own level for candidates (capped postings by
+        # IRI), and one 0/1 matrix per level for the exact bonus.
+        place_cols: dict[str, int] = {}
+        prow, pcol, bonus, level_of = [], [], [], []
+        levels = list(NEARNESS)
+        for i, iri in enumerate(iris):
+            for place, level in self.places[iri].items():
+                prow.append(i)
+                pcol.append(place_cols.setdefault(place, len(place_cols)))
+                bonus.append(NEARNESS[level])
+                level_of.append(levels.index(level))
+        shape = (n, len(place_cols))
+        self.place_bonus = _csr(prow, pcol, bonus, shape)
+        kept = _capped(np.asarray(pcol, dtype=np.int64), np.zeros(len(pcol)), np.asarray(prow, dtype=np.int64))
+        self.place_postings_t = _csr(
+            np.asarray(pcol)[kept], np.asarray(prow)[kept], np.ones(int(kept.sum())), (len(place_cols), n)
+        )
+        level_arr, prow_arr, pcol_arr = (np.asarray(x, dtype=np.int64) for x in (level_of, prow, pcol))
+        self.at_level = []
+        for k in range(len(levels)):
+            at = level_arr == k
+            self.at_level.append(_csr(prow_arr[at], pcol_arr[at], np.ones(int(at.sum())), shape))
 
     def nearness(self, a: str, b: str) -> tuple[str, str] | None:
         shared = self.places[a].keys() & self.places[b].keys()
@@ -159,27 +201,76 @@ class SimilarityIndex:
         order = list(NEARNESS)
         return min(((self.places[a][p], p) for p in shared), key=lambda lp: (order.index(lp[0]), lp[1]))
 
+    def candidates(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        """Rows ``start:stop``'s best :data:`RESCORE` candidates by approximate score (the cosine
+        over capped postings plus the bonus of every shared place: it ranks candidates, the
+        exact score counts one level), as parallel arrays of row numbers (source, candidate)."""
+        approx = (
+            self.matrix[start:stop] @ self.postings_t + self.place_bonus[start:stop] @ self.place_postings_t
+        ).tocsr()
+        sources, targets = [], []
+        for r in range(stop - start):
+            lo, hi = approx.indptr[r], approx.indptr[r + 1]
+            cols, vals = approx.indices[lo:hi], approx.data[lo:hi]
+            mine = cols != start + r
+            cols, vals = cols[mine], vals[mine]
+            best = cols[np.lexsort((cols, -vals))[:RESCORE]]
+            sources.append(np.full(len(best), start + r, dtype=np.int64))
+            targets.append(best.astype(np.int64))
+        if not sources:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(sources), np.concatenate(targets)
+
+    def exact(self, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
+        """The exact scores of the pairs of rows (cosine plus the nearest shared level's bonus),
+        rounded as :meth:`score` rounds them."""
+        cosine = np.asarray(self.matrix[sources].multiply(self.matrix[targets]).sum(axis=1)).ravel()
+        bonus = np.zeros(len(sources))
+        for k, level in reversed(list(enumerate(NEARNESS))):  # nearest last: it wins
+            m = self.at_level[k]
+            shared = np.asarray(m[sources].multiply(m[targets]).sum(axis=1)).ravel() > 0
+            bonus[shared] = NEARNESS[level]
+        return np.round(cosine + bonus, 4)
+
+    def all_neighbours(self, k: int = TOP_K) -> dict[str, list[Neighbour]]:
+        """Every card's k best neighbours, computed CHUNK cards at a time."""
+        iris = [card.iri for card in self.cards]
+        out: dict[str, list[Neighbour]] = {iri: [] for iri in iris}
+        for start in range(0, len(iris), CHUNK):
+            sources, targets = self.candidates(start, min(len(iris), start + CHUNK))
+            scores = self.exact(sources, targets)
+            positive = scores > 0
+            sources, targets, scores = sources[positive], targets[positive], scores[positive]
+            order = np.lexsort((targets, -scores, sources))  # by card, best first, ties on the IRI
+            sources, targets, scores = sources[order], targets[order], scores[order]
+            bounds = np.flatnonzero(np.diff(sources)) + 1
+            for group in np.split(np.arange(len(sources)), bounds):
+                if not len(group):
+                    continue
+                a = iris[int(sources[group[0]])]
+                for rank, g in enumerate(group[:k], 1):
+                    b = iris[int(targets[g])]
+                    neighbour = self.score(a, b)
+                    neighbour.rank, neighbour.score = rank, float(scores[g])
+                    out[a].append(neighbour)
+        return out
+
     def neighbours(self, iri: str, k: int = TOP_K) -> list[Neighbour]:
-        vector = self.vectors[iri]
-        approx: dict[str, float] = defaultdict(float)
-        for f, w in vector.items():
-            for other in self.postings[f]:
-                if other != iri:
-                    approx[other] += w * self.vectors[other][f]
-        for place, level in self.places[iri].items():
-            for other in self.by_place.get(place, ()):
-                if other != iri:
-                    approx[other] += NEARNESS[level]  # ranks candidates; the score counts one level
-        best = heapq.nsmallest(RESCORE, approx.items(), key=lambda item: (-item[1], item[0]))
-        scored = []
-        for other, _ in best:
+        """One card's k best neighbours (the same as :meth:`all_neighbours` gives it)."""
+        i = self.row[iri]
+        sources, targets = self.candidates(i, i + 1)
+        scores = self.exact(sources, targets)
+        others = [self.cards[int(t)].iri for t in targets]
+        found = sorted(
+            ((float(s), other) for s, other in zip(scores, others, strict=True) if s > 0),
+            key=lambda st: (-st[0], st[1]),
+        )
+        out = []
+        for rank, (score, other) in enumerate(found[:k], 1):
             neighbour = self.score(iri, other)
-            if neighbour.score > 0:
-                scored.append(neighbour)
-        scored.sort(key=lambda n: (-n.score, n.target))
-        for rank, neighbour in enumerate(scored[:k], 1):
-            neighbour.rank = rank
-        return scored[:k]
+            neighbour.rank, neighbour.score = rank, score
+            out.append(neighbour)
+        return out
 
     def score(self, a: str, b: str) -> Neighbour:
         """The exact score of the pair, with what each shared concept added."""
@@ -196,8 +287,28 @@ class SimilarityIndex:
         return Neighbour(a, b, 0, round(total, 4), shared, near)
 
 
+def _csr(rows: object, cols: object, values: object, shape: tuple[int, int]) -> sparse.csr_matrix:
+    return sparse.csr_matrix(
+        (np.asarray(values, dtype=np.float64), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
+        shape=shape,
+    )
+
+
+def _capped(groups: np.ndarray, keys: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """A mask keeping, in each group, the POSTINGS_CAP entries of lowest (key, row): the head of
+    each posting list, without sorting each list in Python."""
+    if not len(groups):
+        return np.zeros(0, dtype=bool)
+    order = np.lexsort((rows, keys, groups))
+    sorted_groups = groups[order]
+    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
+    first = np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    mask = np.zeros(len(order), dtype=bool)
+    mask[order] = (np.arange(len(order)) - first) < POSTINGS_CAP
+    return mask
+
+
 def similar(cards: list[Card], k: int = TOP_K) -> dict[str, list[Neighbour]]:
     """Card IRI -> its k most similar cards, best first (cards with nothing in common are left
     out, so a card may have fewer)."""
-    index = SimilarityIndex(cards)
-    return {card.iri: index.neighbours(card.iri, k) for card in index.cards}
+    return SimilarityIndex(cards).all_neighbours(k)

@@ -3,6 +3,11 @@ whose ``/id/{type}/`` segment disagrees with what they are typed as.
 
 SHACL sees only the merged graph, so it can say a lab has two French labels but not which
 files stated them. These checks name the files, which is what a curator needs to fix them.
+
+An accepted contribution (``graph/contribution-N``) corrects what the documents say: it may
+disagree with them and with older contributions, and both values stay (the cards show the
+newest as current). Within its own graph a contribution is still held to one value, as every
+document is; see docs/modelling.md.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import pyoxigraph as ox
 from labgraph.engine import solutions
 from labgraph.errors import Conflict, ConflictError
 from labgraph.graph.relation_shapes import find_accompaniment_only_on_activities
-from labgraph.graph.sources import SourceDataset
+from labgraph.graph.sources import SourceDataset, is_contribution_graph
 from labgraph.vocab import vocabulary
 
 #: Properties that take one value per resource (per language for text), as CURIEs expanded under
@@ -29,6 +34,7 @@ SINGLE_VALUED = (
     "schema:position",
     "igeo:codeINSEE",
     "lg:siren",
+    "lg:dedicatedPlace",
 )
 
 #: The class a thing must have, given the ``/id/{type}/`` segment of its URI.
@@ -95,15 +101,19 @@ def find_conflicts(dataset: SourceDataset) -> list[Conflict]:
         return []
     files = dataset.files_by_graph()
     stated: dict[tuple[str, str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    corrections: set[str] = set()
     for row in solutions(dataset.store, _STATEMENTS % " ".join(f"({s} {p})" for s, p in pairs)):
         obj = row["o"]
         lang = obj.language or "" if isinstance(obj, ox.Literal) else ""
         where = ", ".join(_relative(p) for p in files.get(row["g"].value, [Path(row["g"].value)]))
+        if is_contribution_graph(row["g"].value, dataset.base):
+            corrections.add(where)
         stated[(row["s"].value, row["p"].value, lang)][where].add(_show(obj))
     conflicts = []
     for (subject, predicate, _), by_file in sorted(stated.items()):
-        distinct = set().union(*by_file.values())
-        if len(distinct) > 1:
+        documents = [values for where, values in by_file.items() if where not in corrections]
+        torn = any(len(values) > 1 for where, values in by_file.items() if where in corrections)
+        if torn or len(set().union(*documents)) > 1:
             conflicts.append(Conflict(subject, predicate, {f: sorted(v) for f, v in by_file.items()}))
     return conflicts
 

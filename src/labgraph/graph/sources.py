@@ -7,6 +7,7 @@ carry a line and column, and nothing is fetched from the network.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -237,3 +238,15 @@ def _clean_message(message: str) -> str:
     if message.startswith("Parser error ") and ": " in message:
         return message.split(": ", 1)[1]
     return message
+
+
+#: The named graph of an accepted contribution, under ``{base}graph/``: its file's stem, as
+#: ``labgraph.contributions.base.contribution_graph_name`` writes it.
+_CONTRIBUTION_GRAPH = re.compile(r"contribution-[0-9]+")
+
+
+def is_contribution_graph(name: str, base: str) -> bool:
+    """Whether a named graph holds an accepted contribution: such a graph corrects the source
+    documents rather than repeating them, so the checks and the cards treat it as newer."""
+    prefix = base + "graph/"
+    return name.startswith(prefix) and _CONTRIBUTION_GRAPH.fullmatch(name[len(prefix):]) is not None

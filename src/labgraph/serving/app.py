@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from labgraph.config import Settings
+from labgraph.contributions.base import Desks
 from labgraph.store.base import Store
 from labgraph.store.factory import open_release_store, open_store
 from labgraph.web import create_app
@@ -20,12 +21,14 @@ def open_app(
     extra_files: tuple[Path, ...] = (),
     pinned: PinnedStores | None = None,
     observer: Observer | None = None,
+    desks: Desks | None = None,
 ) -> tuple[Flask, Store]:
     """The app and its store for the current release; the caller closes the store (and
     ``pinned``, the stores of older releases that pinned queries use, kept across releases).
-    The ``observer`` (metrics, access log) outlives the app when given."""
+    The ``observer`` (metrics, access log) and the contributions' ``desks`` outlive the app
+    when given."""
     store = open_store(settings, extra_files)
-    return create_app(settings, store, store.release, pinned=pinned, observer=observer), store
+    return create_app(settings, store, store.release, pinned=pinned, observer=observer, desks=desks), store
 
 
 def pinned_stores(settings: Settings) -> PinnedStores:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from labgraph.config import Settings
+from labgraph.contributions.base import Desks
 from labgraph.release import current
 from labgraph.serving.app import open_app, pinned_stores
 from labgraph.web.observe import Observer
@@ -41,9 +42,10 @@ class _Generation:
 class LiveApp:
     """A WSGI app that always answers from the current release."""
 
-    def __init__(self, settings: Settings, extra_files: tuple[Path, ...] = ()) -> None:
+    def __init__(self, settings: Settings, extra_files: tuple[Path, ...] = (), desks: Desks | None = None) -> None:
         self.settings = settings
         self.extra_files = extra_files
+        self.desks = desks  # the contributions' desks: one per server, whatever the release
         self._lock = threading.Lock()
         self._switching = threading.Lock()
         self._stop = threading.Event()
@@ -123,7 +125,9 @@ class LiveApp:
                 log.exception("checking for a new release failed")
 
     def _open(self) -> _Generation:
-        app, store = open_app(self.settings, self.extra_files, pinned=self.pinned, observer=self.observer)
+        app, store = open_app(
+            self.settings, self.extra_files, pinned=self.pinned, observer=self.observer, desks=self.desks
+        )
         try:
             store.wait_ready()  # requests keep going to the old release meanwhile
         except Exception:

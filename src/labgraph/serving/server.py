@@ -48,10 +48,11 @@ def _serve_here(settings: Settings, extra_files: tuple[Path, ...], listener: soc
     # SIGTERM (a supervisor, systemd, docker stop) ends the server like Ctrl-C: stores closed,
     # query workers stopped. Set before the imports, which take a while on a loaded machine.
     signal.signal(signal.SIGTERM, _exit_on_term)
+    from labgraph.contributions.desks import open_desks
     from labgraph.serving.connections import create_server
     from labgraph.serving.live import LiveApp
 
-    app = LiveApp(settings, extra_files)
+    app = LiveApp(settings, extra_files, desks=open_desks(settings))
     try:
         server = create_server(
             app, settings, listener, threads=settings.threads, ident="labgraph", url_scheme="http",

@@ -9,7 +9,7 @@ that is down or too slow gives a clear 502 or 504 rather than an error page, and
 simply tries again.
 
 The store reads through the query URL alone (``sparql:QUERY_URL[,UPDATE_URL]``: the update URL
-is ``labgraph publish``'s, see :func:`labgraph.config.sparql_urls`).
+is ``labgraph publish``'s, see :func:`labgraph.config_values.sparql_urls`).
 ``default-graph-uri`` and ``named-graph-uri`` in the query URL (``sparql:URL?default-graph-uri=G``)
 set the store's dataset: they are sent with labgraph's own queries and with every query that
 does not choose its own dataset (FROM, FROM NAMED or the protocol's parameters), and the

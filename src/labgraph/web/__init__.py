@@ -20,6 +20,7 @@ from flask_cors import CORS
 from werkzeug.exceptions import HTTPException
 
 from labgraph.config import Settings
+from labgraph.contributions.base import Desks
 from labgraph.errors import LabgraphError
 from labgraph.release import Release
 from labgraph.store.base import Store
@@ -27,6 +28,8 @@ from labgraph.web import (
     api,
     browse,
     cite,
+    contribute,
+    contributions_api,
     dataset,
     editor,
     labs,
@@ -41,7 +44,14 @@ from labgraph.web import (
     sparql,
 )
 from labgraph.web import map as map_page
-from labgraph.web.context import Site, chosen_language, keep_language, language_switch_href, reader_language
+from labgraph.web.context import (
+    Site,
+    chosen_language,
+    contributions_on,
+    keep_language,
+    language_switch_href,
+    reader_language,
+)
 from labgraph.web.errors import error_response, labgraph_error_response
 from labgraph.web.i18n import t
 from labgraph.web.pinned import PinnedStores
@@ -57,10 +67,12 @@ def create_app(
     release: Path,
     pinned: PinnedStores | None = None,
     observer: observe.Observer | None = None,
+    desks: Desks | None = None,
 ) -> Flask:
     """The app over one store and release; ``pinned`` holds the stores of older releases for
-    pinned queries, and ``observer`` carries metrics and the access log across apps (one per
-    release served), a new one by default."""
+    pinned queries, ``observer`` carries metrics and the access log across apps (one per
+    release served), a new one by default, and ``desks`` the contributions' desks (None:
+    contributions are off), which outlive releases too."""
     app = Flask(__name__)
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_query_bytes * 3 + 1024,  # a form-encoded query can triple in size
@@ -88,9 +100,10 @@ def create_app(
     manifest: dict[str, Any] = Release(release).manifest
     app.extensions["labgraph"] = Site(settings, observe.TimedStore(store), manifest, release)
     app.extensions["labgraph_pinned"] = pinned  # stores of older releases, for pinned queries
+    app.extensions["labgraph_desks"] = desks  # proposals and their review (contributions.base)
     observe.install(app, observer or observe.Observer.for_settings(settings), settings)  # first: see observe
     blueprints = [sparql, resources, browse, search, dataset, reports, api]
-    blueprints += [labs, similar, map_page, editor, sitemap, cite, releases]
+    blueprints += [labs, similar, map_page, editor, sitemap, cite, releases, contribute, contributions_api]
     for module in blueprints:
         app.register_blueprint(module.bp)
     # "*" whatever the Origin (no credentials are ever involved): the same bytes for every calling
@@ -106,6 +119,7 @@ def create_app(
         keep_language=keep_language,
         language_switch_href=language_switch_href,
         last_change=last_change,
+        contributions_on=contributions_on,
     )
     app.jinja_env.policies["json.dumps_kwargs"] = {"ensure_ascii": False}
 

@@ -13,9 +13,9 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request, url_for
 
 from labgraph import catalogue
-from labgraph.web import labs, similar
+from labgraph.web import contributions_api, labs, similar
 from labgraph.web import map as map_page
-from labgraph.web.context import query_request, reader_language, site
+from labgraph.web.context import contributions_on, query_request, reader_language, site
 from labgraph.web.errors import error_response
 from labgraph.web.negotiation import Offer, content_type
 from labgraph.web.search import SEARCH_SCHEMA
@@ -199,6 +199,8 @@ def openapi_document() -> dict[str, Any]:
     paths.update(similar.openapi_paths())  # their computed neighbours
     paths["/map.geojson"] = map_page.openapi_path()  # and their map
     paths["/search"] = search_path()
+    if contributions_on():
+        paths.update(contributions_api.openapi_paths())  # proposals of new cards and corrections
     for query in _catalogue().values():
         parameters = []
         for p in query.params:

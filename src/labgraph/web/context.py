@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from flask import current_app, request
 
 from labgraph.config import Settings
+from labgraph.contributions.base import Desks
 from labgraph.store.base import ARRIVED, QueryRequest, Store, Term
 from labgraph.vocab import Vocabulary
 from labgraph.web.cache import DocumentCache
@@ -138,6 +139,18 @@ class Site:
 
 def site() -> Site:
     return current_app.extensions["labgraph"]
+
+
+def desks() -> Desks | None:
+    """The contributions' desks of this server, or None when contributions are off."""
+    found: Desks | None = current_app.extensions.get("labgraph_desks")
+    return found
+
+
+def contributions_on() -> bool:
+    """Whether this server takes proposals: pages then link the form."""
+    found = desks()
+    return found is not None and found.proposals is not None
 
 
 def query_request(

@@ -16,7 +16,11 @@ from flask import Request, Response, g, render_template
 from labgraph.errors import (
     CatalogueError,
     ClientTooBusy,
+    ContributionConflict,
+    InvalidProposal,
     LabgraphError,
+    NotAuthorised,
+    ProposalTooLarge,
     ProtocolError,
     QueryCrashed,
     QueryCrashedTwice,
@@ -24,11 +28,13 @@ from labgraph.errors import (
     QueryOutOfMemory,
     QueryTimeout,
     QueryTooLarge,
+    RateLimited,
     ReleasePruned,
     RemoteTimeout,
     RequestError,
     StoreUnavailable,
     TooBusy,
+    UnknownContribution,
     UnknownRelease,
 )
 
@@ -62,6 +68,8 @@ TITLES = {
     413: "Request too large",
     414: "URI too long",
     415: "Unsupported media type",
+    409: "Conflict",
+    422: "Unprocessable content",
     429: "Too many requests",
     500: "Internal server error",
     502: "Bad gateway",
@@ -77,6 +85,12 @@ STATUSES: list[tuple[type[LabgraphError], int]] = [
     (QueryForbidden, 403),
     (ReleasePruned, 410),
     (UnknownRelease, 404),
+    (InvalidProposal, 422),
+    (ProposalTooLarge, 413),
+    (UnknownContribution, 404),
+    (ContributionConflict, 409),
+    (RateLimited, 429),
+    (NotAuthorised, 403),
     (RequestError, 400),
     (CatalogueError, 400),
     (RemoteTimeout, 504),
@@ -100,7 +114,7 @@ def labgraph_error_response(request: Request, exc: LabgraphError) -> Response:
     """The answer to a labgraph error: its status, its message, the setting that caused it, and
     ``Retry-After`` when waiting a moment may be enough."""
     status = status_of(exc)
-    headers = {"Retry-After": "1"} if status in (429, 503) else {}
+    headers = {"Retry-After": str(getattr(exc, "retry_after", 1))} if status in (429, 503) else {}
     return error_response(request, status, str(exc), setting=exc.setting, headers=headers)
 
 

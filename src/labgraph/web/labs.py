@@ -18,10 +18,11 @@ from flask import Blueprint, Response, request, url_for
 
 from labgraph.cards import FILTERS, NOT_STATED, Card, CardIndex, csv_text, select_cards
 from labgraph.cards.fields import SPECS, STATUS_TEXT
+from labgraph.cards.model import Value
 from labgraph.errors import CardFilterError
 from labgraph.release import CARDS as CARDS_FILE
 from labgraph.release import Release
-from labgraph.web.context import reader_language, site
+from labgraph.web.context import contributions_on, reader_language, site
 from labgraph.web.errors import TITLES, error_response
 from labgraph.web.negotiation import Offer
 from labgraph.web.release_bytes import canonical_query, served_once
@@ -134,20 +135,24 @@ def card_view(iri: str, lang: str) -> dict[str, Any] | None:
     if card is None:
         return None
     s = site()
-    docs = sorted({d for f in card.fields.values() for d in f.sources})
+    docs = sorted({d for f in card.fields.values() for d in f.sources} | {
+        d for f in card.fields.values() for v in f.superseded for d in v.sources})
     doc_labels = s.labels_of(docs)
     number = {doc: n for n, doc in enumerate(docs, 1)}
     rows = []
-    for field in card.ordered_fields():
-        values = [
+    def shown(values: list[Value]) -> list[dict[str, Any]]:
+        return [
             {
                 "text": v.label(lang),
                 "href": s.href(v.value) if v.iri else None,
                 "role": _role(v.about, lang),
                 "sources": [number[d] for d in v.sources if d in number],
             }
-            for v in field.values
+            for v in values
         ]
+
+    for field in card.ordered_fields():
+        values = shown(field.values)
         answer = None
         if field.status != "stated":
             answer = STATUS_TEXT[field.status][lang]
@@ -160,6 +165,8 @@ def card_view(iri: str, lang: str) -> dict[str, Any] | None:
                 "answer": answer,
                 "values": values,
                 "sources": [number[d] for d in field.answer_sources if d in number],
+                # what a newer accepted contribution replaced, under "earlier", with its sources
+                "earlier": shown(field.superseded),
             }
         )
     return {
@@ -169,6 +176,7 @@ def card_view(iri: str, lang: str) -> dict[str, Any] | None:
         "documents": [(number[d], s.label(d, lang, doc_labels), s.href(d)) for d in docs],
         "json": url_for("labs.one", kind=card.type, slug=card.slug + ".json"),
         "csv": url_for("labs.one", kind=card.type, slug=card.slug + ".csv"),
+        "correct": url_for("contribute.form", target=card.iri) if contributions_on() else None,
     }
 
 
@@ -201,9 +209,57 @@ def filter_parameters() -> list[dict[str, Any]]:
     ]
 
 
+#: One value of a card field, as :meth:`labgraph.cards.model.Value.as_json` writes it.
+_VALUE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["sources"],
+    "properties": {
+        "iri": {"type": "string", "format": "uri"},
+        "value": {"type": "string"},
+        "label": {"type": "object", "additionalProperties": {"type": "string"}},
+        "sources": {"type": "array", "items": {"type": "string", "format": "uri"}},
+    },
+    "additionalProperties": True,
+}
+
+#: One card field: its status, current values and their sources, and the values a newer
+#: accepted contribution superseded (still shown, each with its sources; issue #17).
+_FIELD_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["status", "values", "sources", "superseded"],
+    "properties": {
+        "status": {"type": "string", "enum": ["stated", "no", "not-stated"]},
+        "values": {"type": "array", "items": _VALUE_SCHEMA, "description": "The field's current values."},
+        "sources": {"type": "array", "items": {"type": "string", "format": "uri"},
+                    "description": "The source documents of the current values and answer."},
+        "superseded": {
+            "type": "array",
+            "items": _VALUE_SCHEMA,
+            "description": "Values from older sources that the newest accepted contribution stating this "
+            "field replaced; empty when no contribution states it. Not used by filters, similarity or the map.",
+        },
+    },
+}
+
+CARD_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["iri", "type", "slug", "class", "label", "completeness", "fields"],
+    "properties": {
+        "iri": {"type": "string", "format": "uri"},
+        "type": {"type": "string"},
+        "slug": {"type": "string"},
+        "class": {"type": "string"},
+        "label": {"type": "object", "additionalProperties": {"type": "string"}},
+        "completeness": {"type": "number", "minimum": 0, "maximum": 1},
+        "fields": {"type": "object", "additionalProperties": _FIELD_SCHEMA},
+    },
+}
+
+
 def openapi_paths() -> dict[str, Any]:
     """The two card paths, for the API's OpenAPI document (:func:`labgraph.web.api.openapi_document`)."""
     formats = {JSON: {"schema": {"type": "object"}}, CSV: {"schema": {"type": "string"}}}
+    one_card = {JSON: {"schema": CARD_SCHEMA}, CSV: {"schema": {"type": "string"}}}
     error = {JSON: {"schema": {"$ref": "#/components/schemas/Error"}}, CSV: {"schema": {"type": "string"}}}
     filters = filter_parameters()
     lang = {
@@ -241,7 +297,7 @@ def openapi_paths() -> dict[str, Any]:
                     lang,
                 ],
                 "responses": {
-                    "200": {"description": "The card", "content": formats},
+                    "200": {"description": "The card; CSV leaves superseded values out", "content": one_card},
                     "404": {"description": "No structure with this type and slug has a card", "content": error},
                 },
             }

@@ -164,7 +164,7 @@ def _see_other(thing_path: str) -> WerkzeugResponse:
 
 
 @bp.route("/doc/<path:rest>", methods=["GET"])
-def document(rest: str) -> Response:
+def document(rest: str) -> WerkzeugResponse:
     s = site()
     stem, suffix = split_suffix(rest)
     negotiated = suffix is None
@@ -184,6 +184,9 @@ def document(rest: str) -> Response:
     iri = s.settings.base_uri + thing_path
     if not SAFE_PATH.match(thing_path):
         return error_response(request, 404, f"no resource at {request.path}", media_type=media_type)
+    gone = tombstone(iri, media_type, lambda target: _document_of(target, suffix))
+    if gone is not None:
+        return gone  # removed (410) or merged into another (301), as its /id/ URI answers
     lang = reader_language() if media_type == "text/html" else ""
 
     def produce() -> bytes | None:
@@ -206,6 +209,17 @@ def document(rest: str) -> Response:
             "resources.document", rest=f"{stem}.{EXTENSIONS[media_type]}", lang=_chosen(media_type)
         )
     return response
+
+
+def _document_of(iri: str, suffix: str | None) -> str | None:
+    """The document URL of a thing under our base, with the suffix the request had (none for a
+    negotiating URL), or None for an IRI this server does not mint."""
+    base = site().settings.base_uri
+    thing_path = iri[len(base) :] if iri.startswith(base) else ""
+    if not SAFE_PATH.match(thing_path):
+        return None
+    rest = _doc_path(thing_path) + (f".{suffix}" if suffix else "")
+    return url_for("resources.document", rest=rest, lang=request.args.get("lang"))
 
 
 def _document_response(body: str | bytes, media_type: str, key: str, alternates_of: str | None) -> Response:

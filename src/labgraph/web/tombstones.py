@@ -5,6 +5,8 @@ existed before, and which are replaced, the build wrote in the release's history
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Response, redirect, render_template, request, url_for
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDFS, XSD
@@ -16,13 +18,20 @@ from labgraph.web.negotiation import content_type
 from labgraph.web.release_history import releases
 
 
-def tombstone(iri: str, media_type: str | None) -> WerkzeugResponse | None:
-    """The answer for an IRI that was removed or merged, or None for any other."""
+def tombstone(
+    iri: str, media_type: str | None, moved_to: Callable[[str], str | None] | None = None
+) -> WerkzeugResponse | None:
+    """The answer for an IRI that was removed or merged, or None for any other.
+
+    ``moved_to`` turns the replacing IRI into the URL to redirect to: a thing's URI redirects
+    to the replacing thing's URI, but a document (``/doc/…``) must redirect to the replacing
+    thing's document in the same format, or a reader would lose the representation asked for."""
     s = site()
     known = releases(s)
     target = known.history["replaced"].get(iri)
     if target is not None:
-        response = redirect(s.local_path(target) or target, 301)
+        location = moved_to(target) if moved_to is not None else None
+        response = redirect(location or s.local_path(target) or target, 301)
         response.cache_control.public = True
         response.cache_control.max_age = s.settings.cache_max_age
         return response
