@@ -1,9 +1,9 @@
 """The ``labgraph`` command: a thin shell over the library that turns errors into messages.
 
 One module per group of commands: ``graph`` (build, validate, stats), ``serving`` (serve,
-proxy-config, publish), ``merge`` and ``queries`` (queries, query); ``common`` turns a
-:class:`~labgraph.errors.LabgraphError` into one readable message with exit status 1 (anything
-else is a bug and keeps its traceback).
+proxy-config, publish), ``merge``, ``queries`` (queries, query) and ``curators`` (the reviewers'
+accounts); ``common`` turns a :class:`~labgraph.errors.LabgraphError` into one readable
+message with exit status 1 (anything else is a bug and keeps its traceback).
 
 May import everything: it is the top of the package.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from labgraph.cli import graph, merge, queries, serving
+from labgraph.cli import curators, graph, merge, queries, serving
 from labgraph.config import Settings
 from labgraph.errors import LabgraphError
 
@@ -61,5 +61,6 @@ for command in (
     merge.merge_command,
     queries.list_queries,
     queries.run_query,
+    curators.curators,
 ):
     main.add_command(command)

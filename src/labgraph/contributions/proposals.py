@@ -103,7 +103,8 @@ class Proposals:
         base = self.settings.base_uri
         return AUTHORING_BASE + iri[len(base):] if iri.startswith(base) else iri
 
-    def _choice_sets(self) -> tuple[dict[str, set[str]], set[str]]:
+    def known(self) -> tuple[dict[str, set[str]], set[str]]:
+        """The choices as sets per field, and every IRI they name (what a new IRI must avoid)."""
         choices = {name: {c["iri"] for c in values} for name, values in self.choices().items()}
         known = set().union(*choices.values()) if choices else set()
         return choices, known
@@ -125,7 +126,7 @@ class Proposals:
         conn = self._conn()
         with db.immediate(conn):
             self._limit(conn, submission.address)
-        choices, known = self._choice_sets()
+        choices, known = self.known()
         check_proposal(self.settings, submission.kind, submission.card_type, submission.target,
                        submission.payload, choices, known)
         token = secrets.token_urlsafe(24)
@@ -158,7 +159,7 @@ class Proposals:
             raise NotAuthorised("this follow token does not belong to the proposal")
         with db.immediate(conn):
             self._limit(conn, address)
-        choices, known = self._choice_sets()
+        choices, known = self.known()
         check_proposal(self.settings, view.kind, view.card_type, view.target, payload, choices, known)
         with db.immediate(conn):
             state = STATES[last_event(conn, number)["action"]]

@@ -52,7 +52,7 @@ def shape_problems(
     data = to_graph(triples + _context(settings, triples))
     report = validate_graph(data, load_shapes(settings), settings.vocab.prefixes)
     own = {shown for t in triples if isinstance(t.subject, ox.NamedNode)
-           for shown in _shown(t.subject.value, settings.vocab.prefixes)}
+           for shown in shown_names(t.subject.value, settings.vocab.prefixes)}
     problems: dict[tuple[str, str], FieldProblem] = {}
     # Only the proposal's own resources are judged: the context is partial by design, and its
     # resources were judged whole when their release was built.
@@ -63,7 +63,7 @@ def shape_problems(
     return list(problems.values())
 
 
-def _shown(iri: str, prefixes: dict[str, str]) -> set[str]:
+def shown_names(iri: str, prefixes: dict[str, str]) -> set[str]:
     """The ways a report may name ``iri``: whole, in angle brackets, or under any prefix."""
     out = {iri, f"<{iri}>"}
     out |= {f"{name}:{iri[len(ns):]}" for name, ns in prefixes.items() if iri.startswith(ns)}

@@ -29,6 +29,7 @@ from labgraph.dataset import stats
 from labgraph.engine import triples
 from labgraph.errors import BuildError, ShapeViolations
 from labgraph.graph import consistency, entailment, history, similarity, sources
+from labgraph.graph.build_lock import build_lock
 from labgraph.graph.validation import ValidationReport, load_shapes, validate_dataset
 from labgraph.release import (
     CARDS,
@@ -77,6 +78,13 @@ class _Timings(dict[str, float]):
 
 
 def run_build(settings: Settings, *, validate: bool = True, progress: Progress | None = None) -> BuildResult:
+    """Build one release; one build at a time per build directory (graph/build_lock.py), so two
+    builds (a curator's accept and ``labgraph build``, say) never take the same release number."""
+    with build_lock(settings.build_dir):
+        return _run_build(settings, validate=validate, progress=progress)
+
+
+def _run_build(settings: Settings, *, validate: bool, progress: Progress | None) -> BuildResult:
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
     timings = _Timings()

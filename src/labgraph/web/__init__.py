@@ -37,6 +37,7 @@ from labgraph.web import (
     releases,
     reports,
     resources,
+    review,
     search,
     security,
     similar,
@@ -103,7 +104,7 @@ def create_app(
     app.extensions["labgraph_desks"] = desks  # proposals and their review (contributions.base)
     observe.install(app, observer or observe.Observer.for_settings(settings), settings)  # first: see observe
     blueprints = [sparql, resources, browse, search, dataset, reports, api]
-    blueprints += [labs, similar, map_page, editor, sitemap, cite, releases, contribute, contributions_api]
+    blueprints += [labs, similar, map_page, editor, sitemap, cite, releases, contribute, contributions_api, review]
     for module in blueprints:
         app.register_blueprint(module.bp)
     # "*" whatever the Origin (no credentials are ever involved): the same bytes for every calling
