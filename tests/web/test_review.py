@@ -4,8 +4,10 @@ session or token refused."""
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -224,3 +226,65 @@ def test_signing_out_ends_the_session(server: LiveServer) -> None:
                       allow_redirects=False, timeout=30).status_code == 303
     again = requests.get(server.url + "/review", cookies={"labgraph_curator": cookie or ""}, timeout=30)
     assert 'type="password"' in again.text
+
+
+def test_under_concurrent_submissions_no_proposal_is_lost_and_the_queue_lists_them_all(server: LiveServer) -> None:
+    """Load: browsers posting the form and clients posting JSON at once, while a curator keeps
+    reading the queue; afterwards every number handed out is stored once and listed."""
+    choices = requests.get(server.url + "/api/contributions/choices", timeout=30).json()
+    kind, service = choices["kind"][0]["iri"], choices["services"][0]["iri"]
+    curator = sign_in(server, "bob")
+    numbers: list[int] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+    done = threading.Event()
+
+    def by_form(i: int) -> None:
+        session = requests.Session()
+        page = session.get(server.url + "/contribute", timeout=60).text
+        answer = session.post(server.url + "/contribute", timeout=60, allow_redirects=False, data={
+            "csrf_token": html.unescape(token_of(page)), "card_type": "lab", "label_fr": f"Labo en charge {i}",
+            "kind": kind, "services": [service], "relation": "member"})
+        with lock:
+            if answer.status_code == 201:
+                numbers.append(int(answer.headers["Location"].rsplit("/", 1)[1]))
+            else:
+                failures.append(f"form {i}: {answer.status_code}")
+
+    def by_api(i: int) -> None:
+        answer = requests.post(server.url + "/api/contributions", timeout=60, json={
+            "kind": "new", "card_type": "lab", "contributor": {"relation": "member"},
+            "fields": {"label": {"fr": f"Labo JSON en charge {i}"}, "kind": [kind], "services": [service]}})
+        with lock:
+            if answer.status_code == 201:
+                numbers.append(answer.json()["number"])
+            else:
+                failures.append(f"api {i}: {answer.status_code} {answer.text[:200]}")
+
+    def reading_the_queue() -> None:
+        while not done.is_set():
+            status = curator.get(server.url + "/review", timeout=60).status_code
+            if status != 200:
+                with lock:
+                    failures.append(f"queue: {status}")
+
+    reader = threading.Thread(target=reading_the_queue)
+    reader.start()
+    writers = [threading.Thread(target=by_form, args=(i,)) for i in range(16)]
+    writers += [threading.Thread(target=by_api, args=(i,)) for i in range(16)]
+    for thread in writers:
+        thread.start()
+    for thread in writers:
+        thread.join()
+    done.set()
+    reader.join()
+    assert failures == [] and len(numbers) == len(set(numbers)) == 32
+    queue = curator.get(server.url + "/review", timeout=60).text
+    listed = {int(n) for n in re.findall(r'/review/(\d+)"', queue)}
+    assert set(numbers) <= listed
+    conn = db.connect(db.path_in(server.app.settings.state_dir))
+    try:
+        stored = [row[0] for row in conn.execute("SELECT id FROM proposals")]
+    finally:
+        conn.close()
+    assert set(numbers) <= set(stored) and len(stored) == len(set(stored))
