@@ -28,6 +28,12 @@ def _connect(settings: Settings) -> sqlite3.Connection:
     return db.connect(db.path_in(settings.state_dir))
 
 
+#: both commands that set a password take it from a prompt (asked twice) or, for scripts, stdin
+password_stdin = click.option(
+    "--password-stdin", is_flag=True, help="Read the password from standard input (one line)."
+)
+
+
 @click.group()
 def curators() -> None:
     """Manage the curators who review proposals at /review."""
@@ -35,7 +41,7 @@ def curators() -> None:
 
 @curators.command("add")
 @click.argument("name")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (one line).")
+@password_stdin
 @click.pass_obj
 @reports_errors
 def add(settings: Settings, name: str, password_stdin: bool) -> None:
@@ -46,7 +52,7 @@ def add(settings: Settings, name: str, password_stdin: bool) -> None:
 
 @curators.command("password")
 @click.argument("name")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (one line).")
+@password_stdin
 @click.pass_obj
 @reports_errors
 def password(settings: Settings, name: str, password_stdin: bool) -> None:
