@@ -16,7 +16,7 @@ from collections import Counter
 import pytest
 
 from ..conftest import ROOT, LiveServer
-from .test_editor import CHROMEDRIVER, CHROMIUM, _wait, browser  # noqa: F401 (browser: a fixture)
+from .chromium import CHROMEDRIVER, CHROMIUM, _wait
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 

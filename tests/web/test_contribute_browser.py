@@ -11,7 +11,7 @@ import time
 import pytest
 
 from ..conftest import BASE, LiveServer
-from .test_editor import CHROMEDRIVER, CHROMIUM, _wait, browser  # noqa: F401 (browser: a fixture)
+from .chromium import CHROMEDRIVER, CHROMIUM, _wait
 from .test_review import PASSWORD, server  # noqa: F401 (server: a fixture, a private project)
 from .test_security import RECORDER, _violations
 

@@ -13,7 +13,7 @@ import pytest
 from labgraph.config import Settings
 
 from ..conftest import ROOT, LiveServer, _wait_ready
-from .test_editor import CHROMEDRIVER, CHROMIUM, _wait, browser  # noqa: F401 (browser: a fixture)
+from .chromium import CHROMEDRIVER, CHROMIUM, _wait
 from .test_security import RECORDER, _violations
 
 LEAFLET = ROOT / "node_modules" / "leaflet" / "dist" / "leaflet.js"

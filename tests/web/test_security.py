@@ -14,7 +14,8 @@ import requests
 from labgraph.graph.build import run_build
 
 from ..conftest import ROOT, LiveServer, _wait_ready, make_settings
-from .test_editor import CHROMEDRIVER, CHROMIUM, YASGUI, _wait, browser  # noqa: F401 (browser: a fixture)
+from .chromium import CHROMEDRIVER, CHROMIUM, _wait
+from .test_editor import YASGUI
 
 #: A lab whose values and neighbours are IRIs a browser would run or render, stored in the data
 #: as any contributor could write it (the build accepts them: each is a well-formed IRI).
