@@ -4,8 +4,6 @@ the structure's card, and with JavaScript off the list and its filter form still
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Iterator
 
 import pytest
@@ -13,7 +11,7 @@ import pytest
 from labgraph.config import Settings
 
 from ..conftest import ROOT, LiveServer, _wait_ready
-from .chromium import CHROMEDRIVER, CHROMIUM, _wait
+from .chromium import CHROMEDRIVER, CHROMIUM, _wait, chromium
 from .test_security import RECORDER, _violations
 
 LEAFLET = ROOT / "node_modules" / "leaflet" / "dist" / "leaflet.js"
@@ -107,26 +105,8 @@ def test_a_click_and_enter_on_a_focused_marker_open_the_card(server: LiveServer,
 
 @pytest.fixture(scope="module")
 def no_script() -> Iterator[object]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="labgraph-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM  # type: ignore[assignment]
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(flag)
-    options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with chromium(javascript=False) as driver:
+        yield driver
 
 
 def test_without_javascript_the_list_and_its_filters_work(server: LiveServer, no_script) -> None:  # type: ignore[no-untyped-def]
