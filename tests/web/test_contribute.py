@@ -221,6 +221,27 @@ def test_a_correction_starts_from_the_card_and_proposes_only_what_changed(site: 
     assert view["fields"] == {"dedicatedPlace": "no"}
 
 
+def test_a_new_card_proposal_is_revised_whole_from_its_prefilled_form(
+    site: LiveServer, choices: dict[str, list[dict[str, Any]]]
+) -> None:
+    session = requests.Session()
+    answer = post(session, site, new_card(choices), token_of(form(session, site)))
+    assert answer.status_code == 201
+    number = int(answer.headers["Location"].rsplit("/", 1)[1])
+    follow = re.search(r'<code class="token">([^<]+)</code>', answer.text)
+    assert follow
+    page = session.get(site.url + f"/contributions/{number}/revise", headers=EN, timeout=30).text
+    assert "Revise proposal" in page and 'value="Labo des essais"' in page
+    assert f'value="{first(choices, "services")}" checked' in page
+    revised = {**new_card(choices, label_fr="Labo des essais révisé"), "revise": str(number),
+               "follow_token": html.unescape(follow.group(1))}
+    sent = post(session, site, revised, token_of(page), EN)
+    assert sent.status_code == 200 and sent.url.endswith(f"/contributions/{number}")  # the 303, followed
+    view = requests.get(site.url + f"/api/contributions/{number}", timeout=30).json()
+    assert view["version"] == 2 and view["fields"]["label"] == {"fr": "Labo des essais révisé", "en": "Trial lab"}
+    assert view["kind"] == "new" and view["fields"]["services"] == [first(choices, "services")]
+
+
 def test_a_card_links_its_correction_form(site: LiveServer) -> None:
     page = requests.get(LAB.replace(BASE, site.url + "/"), headers=FR, timeout=30)
     assert page.status_code == 200

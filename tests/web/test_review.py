@@ -22,6 +22,7 @@ from tests.conftest import BASE, ROOT, LiveServer, _wait_ready, make_settings
 
 PASSWORD = "correct horse battery"
 TARGET = BASE + "id/lab/104factory"
+FR = {"Accept-Language": "fr"}
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +50,12 @@ def token_of(page: str, action: str | None = None) -> str:
     found = re.search(pattern, page)
     assert found, f"no CSRF token for {action or 'the form'}"
     return found.group(1)
+
+
+def form_token(page: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, "the form carries no CSRF token"
+    return html.unescape(found.group(1))
 
 
 def last_event_of(page: str) -> str:
@@ -214,6 +221,49 @@ def test_changes_asked_for_then_revised_go_back_to_the_queue(server: LiveServer)
                                   "fields": {"dedicatedPlace": "no", "foundingDate": "2016-03"}})
     assert revised.status_code == 201 and revised.json()["state"] == "pending"
     assert "Précisez la date" in requests.get(server.url + f"/contributions/{number}", timeout=30).text
+
+
+def test_a_contributor_revises_through_the_form_with_the_follow_token(server: LiveServer) -> None:
+    """The browser's way back after changes are asked for: the proposal's page links a form
+    prefilled with the proposal; the follow token decides, and a wrong one changes nothing."""
+    proposal = propose(server)
+    number = proposal["number"]
+    assert decide(sign_in(server), server, number, "request-changes", message="Ajoutez la date").status_code == 303
+    public = requests.get(server.url + f"/contributions/{number}", headers=FR, timeout=30).text
+    assert f"/contributions/{number}/revise" in public and "Réviser la proposition" in public
+    session = requests.Session()
+    page = session.get(server.url + f"/contributions/{number}/revise", headers=FR, timeout=30)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    assert f'name="revise" value="{number}"' in page.text and 'name="follow_token"' in page.text
+    assert 'value="no" checked' in page.text  # the proposed value, over the card's
+    assert 'name="email"' not in page.text  # who proposed stays as it was sent
+    data = {"revise": str(number), "card_type": "lab", "dedicatedPlace": "no", "foundingDate": "2016-03"}
+    for name, value in re.findall(r'name="(label_\w\w)" value="([^"]*)"', page.text):
+        data[name] = html.unescape(value)
+    wrong = session.post(server.url + "/contribute", headers=FR, timeout=30,
+                         data={**data, "follow_token": "not-the-token", "csrf_token": form_token(page.text)})
+    assert wrong.status_code == 403 and "code de suivi" in wrong.text and 'aria-invalid="true"' in wrong.text
+    assert requests.get(server.url + f"/api/contributions/{number}", timeout=30).json()["version"] == 1
+    bad = session.post(server.url + "/contribute", headers=FR, timeout=30, data={
+        **data, "foundingDate": "2016-13", "follow_token": proposal["follow_token"],
+        "csrf_token": form_token(wrong.text)})
+    assert bad.status_code == 422 and 'value="2016-13"' in bad.text
+    sent = session.post(server.url + "/contribute", headers=FR, timeout=30, allow_redirects=False, data={
+        **data, "follow_token": proposal["follow_token"], "csrf_token": form_token(bad.text)})
+    assert sent.status_code == 303 and sent.headers["Location"].startswith(f"/contributions/{number}")
+    view = requests.get(server.url + f"/api/contributions/{number}", timeout=30).json()
+    assert (view["state"], view["version"]) == ("pending", 2)
+    assert view["fields"] == {"dedicatedPlace": "no", "foundingDate": "2016-03"}
+
+
+def test_a_decided_proposal_offers_no_revision(server: LiveServer) -> None:
+    number = propose(server)["number"]
+    assert decide(sign_in(server), server, number, "reject", reason="déjà connu").status_code == 303
+    public = requests.get(server.url + f"/contributions/{number}", headers=FR, timeout=30).text
+    assert "/revise" not in public
+    refused = requests.get(server.url + f"/contributions/{number}/revise", headers=FR, timeout=30)
+    assert refused.status_code == 409 and "rejected" in refused.text
+    assert requests.get(server.url + "/contributions/999999/revise", timeout=30).status_code == 404
 
 
 def test_signing_out_ends_the_session(server: LiveServer) -> None:

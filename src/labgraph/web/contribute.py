@@ -15,14 +15,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from labgraph.cards.fields import SPECS, STATUS_TEXT
-from labgraph.contributions.base import CARD_TYPES, Contributor, Desks, ProposalDesk, Submission
-from labgraph.errors import FieldProblem, InvalidProposal, NotAuthorised, ProposalTooLarge
+from labgraph.contributions.base import CARD_TYPES, Contributor, Desks, ProposalDesk, ProposalView, Submission
+from labgraph.errors import ContributionConflict, FieldProblem, InvalidProposal, NotAuthorised, ProposalTooLarge
 from labgraph.uris import AUTHORING_BASE
 from labgraph.web import csrf
-from labgraph.web.context import desks, reader_language, site
+from labgraph.web.context import chosen_language, desks, reader_language, site
 from labgraph.web.labs import card_index
 
 bp = Blueprint("contribute", __name__)
@@ -153,6 +154,7 @@ def _render_form(
     contributor: Contributor | None = None,
     problems: list[FieldProblem] | None = None,
     status: int = 200,
+    revise: int | None = None,
 ) -> Response:
     proposals = desk()
     choices = proposals.choices()
@@ -171,6 +173,7 @@ def _render_form(
         target=target,
         target_label=site().label(target, lang) if target else None,
         target_href=site().href(target) if target else None,
+        revise=revise,
         contributor=contributor or Contributor(),
         relations=RELATIONS,
         checkboxes=CHECKBOXES,
@@ -250,11 +253,13 @@ def _guard_form(max_bytes: int) -> None:
 
 
 @bp.route("/contribute", methods=["POST"])
-def submit_form() -> Response:
+def submit_form() -> WerkzeugResponse:
     proposals = desk()
     settings = site().settings
     lang = reader_language()
     _guard_form(settings.contribution_max_bytes)
+    if request.form.get("revise", "").isdigit():
+        return _submit_revision(int(request.form["revise"]), lang)
     target = request.form.get("target") or None
     card_type = request.form.get("card_type", "")
     fields = _form_fields()
@@ -281,6 +286,50 @@ def submit_form() -> Response:
     response = Response(body, 201, content_type="text/html; charset=utf-8")
     response.headers["Location"] = url_for("contribute.proposal_page", number=receipt.number)
     return response
+
+
+# ----------------------------------------------------------------------------- revising
+
+
+REVISABLE = ("pending", "changes-requested")
+
+
+def _proposed_values(number: int) -> tuple[ProposalView, str | None, dict[str, Any]]:
+    """The proposal ``number`` as the form shows it: for a correction, the card with the proposed
+    changes over it (what the contributor saw when proposing); its kind, type and target are the
+    stored ones, never what a form posts."""
+    view = desk().proposal(number)
+    if view.state not in REVISABLE:
+        raise ContributionConflict(f"proposal {number} is {view.state}: it can no longer be revised")
+    target = to_served(view.target) if view.target else None
+    before = _prefill(target)[1] if target else {}
+    return view, target, {**before, **view.payload}
+
+
+@bp.route("/contributions/<int:number>/revise", methods=["GET"])
+def revise_form(number: int) -> Response:
+    """The proposal's form again, to answer a curator's request for changes (or to amend it
+    while it waits); sending it needs the follow token given at the first submission."""
+    view, target, values = _proposed_values(number)
+    return _render_form(reader_language(), card_type=view.card_type, values=values, target=target, revise=number)
+
+
+def _submit_revision(number: int, lang: str) -> WerkzeugResponse:
+    view, target, _ = _proposed_values(number)
+    fields = _form_fields()
+    if target:
+        fields = _changed(fields, _prefill(target)[1])
+    try:
+        desk().revise(number, request.form.get("follow_token", "").strip(), fields, request.remote_addr or "")
+    except (InvalidProposal, NotAuthorised) as exc:
+        problems = exc.problems if isinstance(exc, InvalidProposal) else [FieldProblem(
+            "follow_token", "not-authorised",
+            {"fr": "Ce code de suivi n’est pas celui de la proposition.",
+             "en": "This follow token is not the proposal’s."})]
+        shown = {**(_prefill(target)[1] if target else {}), **fields}
+        return _render_form(lang, card_type=view.card_type, values=shown, target=target, problems=problems,
+                            status=422 if isinstance(exc, InvalidProposal) else 403, revise=number)
+    return redirect(url_for("contribute.proposal_page", number=number, lang=chosen_language()), 303)
 
 
 # ----------------------------------------------------------------------------- a proposal's page
@@ -313,7 +362,7 @@ def proposal_page(number: int) -> Response:
         rows.append((word(name, lang), shown))
     target = to_served(view.target) if view.target else None
     body = render_template(
-        "contribution.html", lang=lang, word=word, view=view, rows=rows,
+        "contribution.html", lang=lang, word=word, view=view, rows=rows, revisable=view.state in REVISABLE,
         target=target, target_label=site().label(target, lang, labels) if target else None,
         target_href=site().href(target) if target else None,
         api=url_for("contributions_api.proposal_json", number=number),
