@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -200,7 +201,17 @@ def test_serve_with_several_processes_shares_the_port_and_replaces_a_process_tha
         assert len(processes) >= 4
     finally:
         server.terminate()
-        assert server.wait(timeout=30) == 0
+        try:
+            code = server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            left = _children(server.pid)
+            left |= {grandchild for child in left for grandchild in _children(child)}
+            for pid in (*left, server.pid):  # nothing outlives the test, to be blamed on the next one
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            server.wait(timeout=30)
+            raise AssertionError(f"not stopped 60 s after SIGTERM; still running: {sorted(left)}") from None
+    assert code == 0
     wait_for(lambda: not any(Path(f"/proc/{pid}").exists() for pid in processes), "every process stopped")
     assert not answers()
 
