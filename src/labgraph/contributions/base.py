@@ -23,6 +23,8 @@ STATES: dict[str, str] = {
     "applied": "accepted",
 }
 ACTIONS = tuple(STATES)
+#: The states in which the contributor may still send a new version (with the follow token).
+REVISABLE = ("pending", "changes-requested")
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from labgraph.config import Settings
 from labgraph.contributions import db
-from labgraph.contributions.base import STATES, ProposalView, PublicEvent, Receipt, Submission
+from labgraph.contributions.base import REVISABLE, STATES, ProposalView, PublicEvent, Receipt, Submission
 from labgraph.contributions.check import check_proposal
 from labgraph.errors import ContributionConflict, NotAuthorised, RateLimited, UnknownContribution
 from labgraph.release import STORE_DIR, current
@@ -163,7 +163,7 @@ class Proposals:
         check_proposal(self.settings, view.kind, view.card_type, view.target, payload, choices, known)
         with db.immediate(conn):
             state = STATES[last_event(conn, number)["action"]]
-            if state not in ("pending", "changes-requested"):
+            if state not in REVISABLE:
                 raise ContributionConflict(f"proposal {number} is {state}: it can no longer be revised")
             version = conn.execute("SELECT MAX(version) FROM versions WHERE proposal_id = ?", (number,)).fetchone()[0]
             at = db.now()

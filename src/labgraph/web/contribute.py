@@ -19,7 +19,15 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from labgraph.cards.fields import SPECS, STATUS_TEXT
-from labgraph.contributions.base import CARD_TYPES, Contributor, Desks, ProposalDesk, ProposalView, Submission
+from labgraph.contributions.base import (
+    CARD_TYPES,
+    REVISABLE,
+    Contributor,
+    Desks,
+    ProposalDesk,
+    ProposalView,
+    Submission,
+)
 from labgraph.errors import ContributionConflict, FieldProblem, InvalidProposal, NotAuthorised, ProposalTooLarge
 from labgraph.uris import AUTHORING_BASE
 from labgraph.web import csrf
@@ -291,34 +299,30 @@ def submit_form() -> WerkzeugResponse:
 # ----------------------------------------------------------------------------- revising
 
 
-REVISABLE = ("pending", "changes-requested")
-
-
-def _proposed_values(number: int) -> tuple[ProposalView, str | None, dict[str, Any]]:
-    """The proposal ``number`` as the form shows it: for a correction, the card with the proposed
-    changes over it (what the contributor saw when proposing); its kind, type and target are the
-    stored ones, never what a form posts."""
+def _proposal_and_card(number: int) -> tuple[ProposalView, str | None, dict[str, Any]]:
+    """The proposal ``number`` while it may be revised, its target (served base) and, for a
+    correction, the card's current fields; kind, type and target are the stored ones, never
+    what a form posts."""
     view = desk().proposal(number)
     if view.state not in REVISABLE:
         raise ContributionConflict(f"proposal {number} is {view.state}: it can no longer be revised")
     target = to_served(view.target) if view.target else None
-    before = _prefill(target)[1] if target else {}
-    return view, target, {**before, **view.payload}
+    return view, target, _prefill(target)[1] if target else {}
 
 
 @bp.route("/contributions/<int:number>/revise", methods=["GET"])
 def revise_form(number: int) -> Response:
     """The proposal's form again, to answer a curator's request for changes (or to amend it
-    while it waits); sending it needs the follow token given at the first submission."""
-    view, target, values = _proposed_values(number)
-    return _render_form(reader_language(), card_type=view.card_type, values=values, target=target, revise=number)
+    while it waits): the card with the proposed changes over it, as the contributor sent it.
+    Sending it needs the follow token given at the first submission."""
+    view, target, card = _proposal_and_card(number)
+    return _render_form(reader_language(), card_type=view.card_type, values={**card, **view.payload},
+                        target=target, revise=number)
 
 
 def _submit_revision(number: int, lang: str) -> WerkzeugResponse:
-    view, target, _ = _proposed_values(number)
-    fields = _form_fields()
-    if target:
-        fields = _changed(fields, _prefill(target)[1])
+    view, target, card = _proposal_and_card(number)
+    fields = _changed(_form_fields(), card) if target else _form_fields()
     try:
         desk().revise(number, request.form.get("follow_token", "").strip(), fields, request.remote_addr or "")
     except (InvalidProposal, NotAuthorised) as exc:
@@ -326,9 +330,9 @@ def _submit_revision(number: int, lang: str) -> WerkzeugResponse:
             "follow_token", "not-authorised",
             {"fr": "Ce code de suivi n’est pas celui de la proposition.",
              "en": "This follow token is not the proposal’s."})]
-        shown = {**(_prefill(target)[1] if target else {}), **fields}
-        return _render_form(lang, card_type=view.card_type, values=shown, target=target, problems=problems,
-                            status=422 if isinstance(exc, InvalidProposal) else 403, revise=number)
+        return _render_form(lang, card_type=view.card_type, values={**card, **fields}, target=target,
+                            problems=problems, status=422 if isinstance(exc, InvalidProposal) else 403,
+                            revise=number)
     return redirect(url_for("contribute.proposal_page", number=number, lang=chosen_language()), 303)
 
 
